@@ -1,0 +1,27 @@
+'use strict';
+
+// Native errors arrive as "[CODE] message"; users get an Error with `code` and the message.
+const CODED = /^\[([A-Z0-9_]+)\] ([\s\S]*)$/;
+
+function pcapError(code, message) {
+  const err = new Error(message);
+  err.code = code;
+  return err;
+}
+
+function translate(e) {
+  const m = e && typeof e.message === 'string' ? CODED.exec(e.message) : null;
+  if (!m) return e;
+  return pcapError(m[1], m[2]);
+}
+
+// Calls fn(...args) and rethrows a native error as a coded Error.
+function call(fn, self, args) {
+  try {
+    return fn.apply(self, args);
+  } catch (e) {
+    throw translate(e);
+  }
+}
+
+module.exports = { pcapError, translate, call };

@@ -1,0 +1,168 @@
+'use strict';
+
+const EventEmitter = require('events');
+const util = require('util');
+const native = require('./native');
+const errors = require('./errors');
+
+const debug = util.debuglog('pcap');
+
+// node_pcap's writable `warningHandler` lives in index.js; it gives us a way to reach it.
+let warn = (text) => console.warn('warning: %s - this may not actually work', text);
+function setWarningSink(fn) {
+  warn = fn;
+}
+
+// What a `packet` event carries: node_pcap's {buf, header, link_type}. `buf` is exactly caplen
+// bytes and `header` the 16-byte record header; both are views into a batch that nothing
+// overwrites, so they stay valid after the handler returns.
+function PacketWithHeader(buf, header, link_type) {
+  this.buf = buf;
+  this.header = header;
+  this.link_type = link_type;
+}
+
+function roundOr(v, dflt) {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : dflt;
+}
+
+// node_pcap's PcapSession (C-010): (is_live, device_name, filter, buffer_size, snap_length,
+// outfile, is_monitor, buffer_timeout, promiscuous). The tenth argument carries this package's
+// own options (app_buffer_size, batch_size, nanosecond).
+function PcapSession(is_live, device_name, filter, buffer_size, snap_length, outfile, is_monitor,
+  buffer_timeout, promiscuous, extra) {
+  if (!(this instanceof PcapSession)) {
+    return new PcapSession(is_live, device_name, filter, buffer_size, snap_length, outfile,
+      is_monitor, buffer_timeout, promiscuous, extra);
+  }
+  EventEmitter.call(this);
+  extra = extra || {};
+  this.is_live = !!is_live;
+  this.device_name = device_name;
+  this.filter = typeof filter === 'string' ? filter : '';
+  this.buffer_size = roundOr(buffer_size, this.is_live ? 10 * 1024 * 1024 : 0);
+  this.snap_length = roundOr(snap_length, 65535);
+  this.outfile = typeof outfile === 'string' ? outfile : '';
+  this.is_monitor = !!is_monitor;
+  this.buffer_timeout = roundOr(buffer_timeout, 1000);
+  this.promiscuous = typeof promiscuous === 'undefined' ? true : promiscuous;
+  this.link_type = null;
+  this.opened = false;
+  this.empty_reads = 0;
+  this.packets_read = null;
+  this.session = null;
+
+  if (typeof this.device_name !== 'string' || this.device_name === '') {
+    throw errors.pcapError('EINVAL', this.is_live
+      ? 'a device name is required (pcap.findalldevs() lists them)'
+      : 'a capture file path is required');
+  }
+
+  Object.defineProperty(this, '_batch', { value: null, writable: true });
+  Object.defineProperty(this, '_off', { value: 0, writable: true });
+  Object.defineProperty(this, '_scheduled', { value: false, writable: true });
+  Object.defineProperty(this, '_ended', { value: false, writable: true });
+  const drain = () => this._drain();
+  Object.defineProperty(this, '_drainFn', { value: drain });
+  const onWake = () => {
+    if (!this._scheduled) this._drain();
+  };
+
+  if (this.is_live) {
+    this.session = errors.call(native.NativeSession.openLive, native.NativeSession, [{
+      device: this.device_name,
+      filter: this.filter,
+      bufferSize: this.buffer_size,
+      snapLength: this.snap_length,
+      bufferTimeout: this.buffer_timeout,
+      monitor: this.is_monitor,
+      promiscuous: !!this.promiscuous,
+      outfile: this.outfile || undefined,
+      appBufferSize: extra.app_buffer_size,
+      batchSize: extra.batch_size,
+    }, onWake]);
+  } else {
+    this.session = errors.call(native.NativeSession.openOffline, native.NativeSession, [{
+      path: this.device_name,
+      filter: this.filter,
+      outfile: this.outfile || undefined,
+      batchSize: extra.batch_size,
+      nanosecond: extra.nanosecond === true || extra.tstamp_precision === 'nano',
+    }, onWake]);
+  }
+  this.link_type = native.linkTypeName(this.session.linkType);
+  this.opened = true;
+  for (const w of this.session.warnings()) warn(w);
+}
+util.inherits(PcapSession, EventEmitter);
+
+// Pulls one batch and emits its packets; schedules itself again until the queue is empty.
+PcapSession.prototype._drain = function () {
+  this._scheduled = false;
+  if (!this.opened || this._ended) return;
+  let batch = this._batch;
+  if (batch === null) {
+    const r = this.session.take();
+    if (r === null) return; // nothing now: the capture thread wakes us for the next batch
+    if (typeof r === 'string') {
+      this._end(r);
+      return;
+    }
+    batch = this._batch = r;
+    this._off = 0;
+  }
+  // Schedule the continuation first, so that a throwing listener does not stall the session.
+  this._scheduled = true;
+  setImmediate(this._drainFn);
+
+  const link_type = this.link_type;
+  const end = batch.length;
+  let off = this._off;
+  while (off < end) {
+    const caplen = (batch[off + 8] | (batch[off + 9] << 8) | (batch[off + 10] << 16)) +
+      batch[off + 11] * 0x1000000;
+    const start = off + 16;
+    const stop = start + caplen;
+    this._off = stop;
+    const raw = new PacketWithHeader(batch.subarray(start, stop), batch.subarray(off, start), link_type);
+    off = stop;
+    this.emit('packet', raw);
+    if (!this.opened) return;
+  }
+  this._batch = null;
+};
+
+PcapSession.prototype._end = function (message) {
+  this._ended = true;
+  if (message) {
+    const err = errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
+      this.device_name + ' failed: ' + message);
+    if (this.listenerCount('error') > 0) this.emit('error', err);
+    else debug('%s', err.message);
+  }
+  if (!this.is_live && this.opened) this.emit('complete');
+};
+
+// node_pcap's close(): opened = false and every listener removed (kept), and, unlike node_pcap,
+// the handle and the thread are released now rather than at the next packet.
+PcapSession.prototype.close = function () {
+  this.opened = false;
+  this.removeAllListeners();
+  if (this.session) this.session.close();
+  this._batch = null;
+};
+
+PcapSession.prototype.stats = function () {
+  if (!this.session) throw errors.pcapError('ECLOSED', 'pcap session already closed');
+  const s = errors.call(this.session.stats, this.session, []);
+  return { ps_recv: s[0], ps_drop: s[1], ps_ifdrop: s[2], app_drop: s[3] };
+};
+
+PcapSession.prototype.inject = function (data) {
+  if (arguments.length !== 1) throw new TypeError('Inject takes exactly one argument');
+  if (!Buffer.isBuffer(data)) throw new TypeError('First argument must be a buffer');
+  if (!this.session) throw errors.pcapError('ECLOSED', 'pcap session already closed');
+  errors.call(this.session.inject, this.session, [data]);
+};
+
+module.exports = { PcapSession, PacketWithHeader, setWarningSink };

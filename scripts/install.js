@@ -1,0 +1,52 @@
+'use strict';
+
+// `npm install` hook: builds the native addon from source with cargo. Works without dev
+// dependencies (when another project installs this package), so it does not use @napi-rs/cli;
+// `npm run build` does, and also regenerates binding.js/binding.d.ts.
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..');
+
+function fail(line) {
+  process.stderr.write('pcap: ' + line + '\n');
+  process.exit(1);
+}
+
+function triple() {
+  const { platform, arch } = process;
+  if (platform !== 'linux') return platform + '-' + arch;
+  const report = process.report && process.report.getReport ? process.report.getReport() : null;
+  const glibc = report && report.header && report.header.glibcVersionRuntime;
+  return platform + '-' + arch + (glibc ? '-gnu' : '-musl');
+}
+
+const target = path.join(root, 'pcap.' + triple() + '.node');
+
+if (process.env.PCAP_SKIP_BUILD === '1' && fs.existsSync(target)) process.exit(0);
+
+const cargo = process.env.CARGO || 'cargo';
+const probe = spawnSync(cargo, ['--version'], { encoding: 'utf8' });
+if (probe.error || probe.status !== 0) {
+  fail('building the native addon needs Rust: install it with rustup (https://rustup.rs), then run npm install again (cargo was not found)');
+}
+
+const headers = ['/usr/include/pcap.h', '/usr/include/pcap/pcap.h', '/usr/local/include/pcap.h',
+  '/opt/homebrew/opt/libpcap/include/pcap.h'];
+const pkg = spawnSync('pkg-config', ['--exists', 'libpcap']);
+if (!headers.some((h) => fs.existsSync(h)) && pkg.status !== 0) {
+  fail('the libpcap headers are missing: install them (Debian/Ubuntu: apt-get install libpcap-dev; Fedora: dnf install libpcap-devel; Alpine: apk add libpcap-dev), then run npm install again');
+}
+
+const build = spawnSync(cargo, ['build', '--release', '--locked', '--lib'], {
+  cwd: root,
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+if (build.status !== 0) fail('cargo build failed (see the messages above)');
+
+const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
+const lib = path.join(targetDir, 'release',
+  process.platform === 'darwin' ? 'libnode_pcap.dylib' : 'libnode_pcap.so');
+if (!fs.existsSync(lib)) fail('cargo build produced no ' + lib);
+fs.copyFileSync(lib, target);

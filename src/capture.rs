@@ -1,0 +1,763 @@
+//! Opening libpcap handles and running the capture thread. Plain Rust: no napi types here.
+
+use std::ffi::{c_char, c_int, c_void, CStr, CString};
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+
+use pcap::{Activated, Active, Capture, Inactive, Offline, Packet, Precision, Savefile};
+
+use crate::error::{classify_live, pcap_text, CapError, CapResult, PERM_HINT};
+use crate::queue::{BatchBuilder, Finish, Mode, Queue};
+
+/// Default size of one batch handed to JavaScript.
+pub const DEFAULT_BATCH_BYTES: usize = 256 * 1024;
+/// Default bound of the application buffer of a live session.
+pub const DEFAULT_APP_BUFFER_BYTES: usize = 256 * 1024 * 1024;
+/// Bound of the queue of a file session (the reader waits when it is full).
+pub const OFFLINE_QUEUE_BYTES: usize = 4 * 1024 * 1024;
+/// Longest time the live thread blocks in libpcap before it checks whether it must stop.
+const MAX_POLL_MS: i32 = 250;
+
+extern "C" {
+    fn pcap_activate(p: *mut c_void) -> c_int;
+    fn pcap_geterr(p: *mut c_void) -> *const c_char;
+    fn pcap_statustostr(code: c_int) -> *const c_char;
+    fn pcap_lookupnet(dev: *const c_char, net: *mut u32, mask: *mut u32, err: *mut c_char)
+        -> c_int;
+    fn pcap_lib_version() -> *const c_char;
+}
+
+// libpcap status codes (pcap/pcap.h).
+const PCAP_ERROR_NO_SUCH_DEVICE: c_int = -5;
+const PCAP_ERROR_RFMON_NOTSUP: c_int = -6;
+const PCAP_ERROR_PERM_DENIED: c_int = -8;
+const PCAP_ERROR_IFACE_NOT_UP: c_int = -9;
+const PCAP_ERROR_PROMISC_PERM_DENIED: c_int = -11;
+
+/// `pcap_lib_version()`.
+pub fn lib_version() -> String {
+    // SAFETY: pcap_lib_version returns a pointer to a static NUL-terminated string.
+    unsafe { CStr::from_ptr(pcap_lib_version()) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `pcap_lookupnet` on a device: `Ok((net, mask))` or libpcap's message.
+pub fn lookupnet(device: &str) -> Result<(u32, u32), String> {
+    let dev = CString::new(device).map_err(|_| "device name contains a NUL byte".to_string())?;
+    let mut net = 0u32;
+    let mut mask = 0u32;
+    let mut err = [0 as c_char; 256];
+    // SAFETY: `dev` is NUL-terminated, `net`/`mask` are valid out-pointers and `err` has the
+    // PCAP_ERRBUF_SIZE (256) bytes libpcap may write.
+    let rc = unsafe { pcap_lookupnet(dev.as_ptr(), &mut net, &mut mask, err.as_mut_ptr()) };
+    if rc == 0 {
+        Ok((net, mask))
+    } else {
+        // SAFETY: libpcap wrote a NUL-terminated message into `err` (zero-initialised).
+        Err(unsafe { CStr::from_ptr(err.as_ptr()) }
+            .to_string_lossy()
+            .into_owned())
+    }
+}
+
+/// Options of a live session, after defaulting.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    pub device: String,
+    pub filter: String,
+    pub buffer_size: i32,
+    pub snap_length: i32,
+    /// node_pcap's `buffer_timeout` in ms; `<= 0` asks for the lowest latency.
+    pub buffer_timeout_ms: i32,
+    pub monitor: bool,
+    pub promiscuous: bool,
+    pub outfile: Option<String>,
+    pub app_buffer_bytes: usize,
+    pub batch_bytes: usize,
+}
+
+/// Options of a file session.
+#[derive(Debug, Clone)]
+pub struct OfflineConfig {
+    pub path: String,
+    pub filter: String,
+    pub outfile: Option<String>,
+    pub batch_bytes: usize,
+    pub nanosecond: bool,
+}
+
+enum Source {
+    Live(Capture<Active>),
+    Offline(Capture<Offline>),
+}
+
+/// An opened handle whose thread has not started yet.
+pub struct Prepared {
+    source: Source,
+    savefile: Option<Savefile>,
+    pub link_type: i32,
+    /// Non-fatal messages for node_pcap's `warningHandler`.
+    pub warnings: Vec<String>,
+    batch_bytes: usize,
+    queue_bytes: usize,
+}
+
+/// How the capture thread reaches JavaScript.
+pub trait Waker: Send + 'static {
+    /// Wakes the consumer. `false` when it is gone for good (its environment was torn down).
+    fn wake(&self) -> bool;
+    /// `false` once the consumer is gone.
+    fn alive(&self) -> bool;
+}
+
+/// The part of a running session shared by the thread and JavaScript.
+pub struct Core {
+    pub queue: Queue,
+    pub live: bool,
+    breaker: Mutex<Option<pcap::BreakLoop>>,
+}
+
+impl Core {
+    /// Stops the thread: sets the stop flag, wakes a reader waiting for space and breaks the
+    /// libpcap loop. Idempotent; never blocks on the thread.
+    pub fn stop(&self) {
+        self.queue.request_stop();
+        if let Some(b) = self
+            .breaker
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_ref()
+        {
+            b.breakloop();
+        }
+    }
+}
+
+fn filter_error(filter: &str, e: &pcap::Error) -> CapError {
+    CapError::new(
+        "EFILTER",
+        format!(
+            "invalid filter \"{filter}\": {} (the filter uses libpcap/tcpdump syntax, see `man pcap-filter`)",
+            pcap_text(e)
+        ),
+    )
+}
+
+fn open_savefile<T: Activated + ?Sized>(
+    cap: &Capture<T>,
+    outfile: &Option<String>,
+) -> CapResult<Option<Savefile>> {
+    match outfile {
+        Some(path) if !path.is_empty() => cap.savefile(path).map(Some).map_err(|e| {
+            CapError::new(
+                "EDUMP",
+                format!("error opening dump file {path}: {}", pcap_text(&e)),
+            )
+        }),
+        _ => Ok(None),
+    }
+}
+
+/// Activates an inactive handle like `pcap_activate`, keeping warnings (positive results) apart
+/// from errors (negative results). The `pcap` crate's `open()` treats warnings as errors.
+fn activate(cap: Capture<Inactive>, device: &str) -> CapResult<(Capture<Active>, Option<String>)> {
+    let raw = cap.as_ptr() as *mut c_void;
+    // SAFETY: `raw` is the live pcap_t owned by `cap`, which outlives this call.
+    let rc = unsafe { pcap_activate(raw) };
+    let message = || {
+        // SAFETY: `raw` is valid; pcap_geterr returns a pointer into the handle's error buffer,
+        // copied out before the handle can be closed.
+        let text = unsafe { CStr::from_ptr(pcap_geterr(raw)) }
+            .to_string_lossy()
+            .into_owned();
+        if text.is_empty() {
+            // SAFETY: pcap_statustostr returns a static or thread-local NUL-terminated string.
+            unsafe { CStr::from_ptr(pcap_statustostr(rc)) }
+                .to_string_lossy()
+                .into_owned()
+        } else {
+            text
+        }
+    };
+    if rc < 0 {
+        let msg = message();
+        return Err(match rc {
+            PCAP_ERROR_NO_SUCH_DEVICE => CapError::new(
+                "ENODEV",
+                format!("{device}: no such capture device ({msg}); pcap.findalldevs() lists the devices"),
+            ),
+            PCAP_ERROR_PERM_DENIED | PCAP_ERROR_PROMISC_PERM_DENIED => {
+                CapError::new("EPERM", format!("{device}: {msg}; {PERM_HINT}"))
+            }
+            PCAP_ERROR_RFMON_NOTSUP => CapError::new(
+                "ENOTSUP",
+                format!("{device}: monitor mode is not supported ({msg})"),
+            ),
+            PCAP_ERROR_IFACE_NOT_UP => {
+                CapError::new("ENETDOWN", format!("{device}: interface is down ({msg})"))
+            }
+            _ => classify_live(device, &msg),
+        });
+    }
+    let warning = (rc > 0).then(message);
+    // SAFETY: `Capture<Inactive>` and `Capture<Active>` are the same struct that differs only in
+    // its zero-sized `PhantomData` state marker; the `pcap` crate converts between them with the
+    // same transmute in `Capture::open` after a successful `pcap_activate`, which we just did.
+    let active = unsafe { std::mem::transmute::<Capture<Inactive>, Capture<Active>>(cap) };
+    Ok((active, warning))
+}
+
+/// Opens a live device (node_pcap's open sequence, C-028).
+pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
+    let mut warnings = Vec::new();
+    if let Err(msg) = lookupnet(&cfg.device) {
+        warnings.push(msg);
+    }
+    let poll_ms = if cfg.buffer_timeout_ms > 0 {
+        cfg.buffer_timeout_ms.min(MAX_POLL_MS)
+    } else {
+        // Lowest latency without libpcap's immediate mode, whose fallback ring of 64 KiB slots
+        // loses packets on interfaces with offloads (design.md).
+        1
+    };
+    let inactive = Capture::from_device(cfg.device.as_str())
+        .map_err(|e| classify_live(&cfg.device, &pcap_text(&e)))?
+        .snaplen(cfg.snap_length.max(1))
+        .promisc(cfg.promiscuous)
+        .buffer_size(cfg.buffer_size.max(0))
+        .timeout(poll_ms)
+        .rfmon(cfg.monitor);
+    let (mut cap, warning) = activate(inactive, &cfg.device)?;
+    warnings.extend(warning);
+    let savefile = open_savefile(&cap, &cfg.outfile)?;
+    if !cfg.filter.is_empty() {
+        cap.filter(&cfg.filter, true)
+            .map_err(|e| filter_error(&cfg.filter, &e))?;
+    }
+    let link_type = cap.get_datalink().0;
+    Ok(Prepared {
+        source: Source::Live(cap),
+        savefile,
+        link_type,
+        warnings,
+        batch_bytes: cfg.batch_bytes,
+        queue_bytes: cfg.app_buffer_bytes,
+    })
+}
+
+/// Opens a capture file (pcap or pcapng, whatever libpcap reads).
+pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
+    let path = Path::new(&cfg.path);
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(CapError::new(
+                "ENOENT",
+                format!("{}: no such capture file", cfg.path),
+            ))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            return Err(CapError::new(
+                "EACCES",
+                format!("{}: permission denied reading the capture file", cfg.path),
+            ))
+        }
+        Err(e) => return Err(CapError::new("EIO", format!("{}: {e}", cfg.path))),
+        Ok(m) if m.is_dir() => {
+            return Err(CapError::new(
+                "EISDIR",
+                format!("{}: is a directory, not a capture file", cfg.path),
+            ))
+        }
+        Ok(_) => {}
+    }
+    if let Err(e) = std::fs::File::open(path) {
+        let code = if e.kind() == std::io::ErrorKind::PermissionDenied {
+            "EACCES"
+        } else {
+            "EIO"
+        };
+        return Err(CapError::new(code, format!("{}: {e}", cfg.path)));
+    }
+    let precision = if cfg.nanosecond {
+        Precision::Nano
+    } else {
+        Precision::Micro
+    };
+    let mut cap = Capture::from_file_with_precision(path, precision).map_err(|e| {
+        CapError::new(
+            "EBADFILE",
+            format!(
+                "{}: not a readable pcap or pcapng capture file ({})",
+                cfg.path,
+                pcap_text(&e)
+            ),
+        )
+    })?;
+    let savefile = open_savefile(&cap, &cfg.outfile)?;
+    if !cfg.filter.is_empty() {
+        cap.filter(&cfg.filter, true)
+            .map_err(|e| filter_error(&cfg.filter, &e))?;
+    }
+    let link_type = cap.get_datalink().0;
+    Ok(Prepared {
+        source: Source::Offline(cap),
+        savefile,
+        link_type,
+        warnings: Vec::new(),
+        batch_bytes: cfg.batch_bytes,
+        queue_bytes: OFFLINE_QUEUE_BYTES,
+    })
+}
+
+impl Prepared {
+    pub fn is_live(&self) -> bool {
+        matches!(self.source, Source::Live(_))
+    }
+
+    /// Starts the capture thread.
+    pub fn start<W: Waker>(self, waker: W) -> CapResult<Arc<Core>> {
+        let live = self.is_live();
+        let core = Arc::new(Core {
+            queue: Queue::new(self.queue_bytes),
+            live,
+            breaker: Mutex::new(None),
+        });
+        let Prepared {
+            source,
+            savefile,
+            batch_bytes,
+            ..
+        } = self;
+        let thread_core = Arc::clone(&core);
+        let name = if live { "pcap-live" } else { "pcap-file" };
+        let spawn = match source {
+            Source::Live(mut cap) => {
+                *core.breaker.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(cap.breakloop_handle());
+                std::thread::Builder::new()
+                    .name(name.into())
+                    .spawn(move || {
+                        let mut out =
+                            Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossy);
+                        let how = guarded(|| run_live(&mut cap, &mut out));
+                        out.end(how);
+                    })
+            }
+            Source::Offline(mut cap) => {
+                std::thread::Builder::new()
+                    .name(name.into())
+                    .spawn(move || {
+                        let mut out =
+                            Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossless);
+                        let how = guarded(|| run_offline(&mut cap, &mut out));
+                        out.end(how);
+                    })
+            }
+        };
+        spawn.map_err(|e| CapError::new("ETHREAD", format!("cannot start capture thread: {e}")))?;
+        Ok(core)
+    }
+}
+
+/// Runs `f`, turning a panic into a read error so JavaScript always hears how the capture ended.
+fn guarded(f: impl FnOnce() -> Finish) -> Finish {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Finish::Error("internal error in the capture thread".into()))
+}
+
+/// The capture thread's side: batch building, dump file and wake-ups.
+struct Reader<'a, W: Waker> {
+    core: &'a Core,
+    waker: W,
+    savefile: Option<Savefile>,
+    builder: BatchBuilder,
+    mode: Mode,
+    gone: bool,
+}
+
+impl<'a, W: Waker> Reader<'a, W> {
+    fn new(
+        core: &'a Core,
+        waker: W,
+        savefile: Option<Savefile>,
+        batch_bytes: usize,
+        mode: Mode,
+    ) -> Self {
+        Reader {
+            core,
+            waker,
+            savefile,
+            builder: BatchBuilder::new(batch_bytes.max(1024)),
+            mode,
+            gone: false,
+        }
+    }
+
+    fn must_stop(&self) -> bool {
+        self.gone || self.core.queue.stop_requested() || !self.waker.alive()
+    }
+
+    // time_t and suseconds_t are i64 here but narrower on some targets.
+    #[allow(clippy::useless_conversion)]
+    fn packet(&mut self, p: &Packet<'_>) {
+        self.core
+            .queue
+            .counters
+            .packets
+            .fetch_add(1, Ordering::Relaxed);
+        if let Some(sf) = self.savefile.as_mut() {
+            sf.write(p);
+        }
+        self.builder.push(
+            i64::from(p.header.ts.tv_sec),
+            i64::from(p.header.ts.tv_usec),
+            p.header.len,
+            p.data,
+        );
+        if self.builder.is_full() {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.builder.is_empty() {
+            return;
+        }
+        if let Some(sf) = self.savefile.as_mut() {
+            let _ = sf.flush();
+        }
+        let batch = self.builder.take();
+        if self.core.queue.push(batch, self.mode) && !self.waker.wake() {
+            self.gone = true;
+        }
+    }
+
+    fn end(mut self, how: Finish) {
+        let how = if self.core.queue.stop_requested() {
+            Finish::Stopped
+        } else {
+            self.flush();
+            how
+        };
+        if let Some(sf) = self.savefile.as_mut() {
+            let _ = sf.flush();
+        }
+        if self.core.queue.finish(how) {
+            self.waker.wake();
+        }
+        // Dropping `self` and the capture closes the dump file, the handle and the wake-up
+        // channel, which lets the event loop exit.
+    }
+}
+
+fn run_live<W: Waker>(cap: &mut Capture<Active>, out: &mut Reader<'_, W>) -> Finish {
+    loop {
+        if out.must_stop() {
+            return Finish::Stopped;
+        }
+        let r = cap.dispatch(None, |p| out.packet(&p));
+        if out.must_stop() {
+            return Finish::Stopped;
+        }
+        if let Err(e) = r {
+            return Finish::Error(pcap_text(&e));
+        }
+        // Publish libpcap's counters before the packets they count reach JavaScript.
+        if let Ok(s) = cap.stats() {
+            let c = &out.core.queue.counters;
+            c.ps_recv.store(u64::from(s.received), Ordering::Relaxed);
+            c.ps_drop.store(u64::from(s.dropped), Ordering::Relaxed);
+            c.ps_ifdrop
+                .store(u64::from(s.if_dropped), Ordering::Relaxed);
+        }
+        // One libpcap buffer read is one delivery.
+        out.flush();
+    }
+}
+
+fn run_offline<W: Waker>(cap: &mut Capture<Offline>, out: &mut Reader<'_, W>) -> Finish {
+    loop {
+        if out.must_stop() {
+            return Finish::Stopped;
+        }
+        match cap.dispatch(Some(4096), |p| out.packet(&p)) {
+            Ok(0) => return Finish::Eof,
+            Ok(_) => {}
+            Err(e) => {
+                if out.must_stop() {
+                    return Finish::Stopped;
+                }
+                return Finish::Error(pcap_text(&e));
+            }
+        }
+    }
+}
+
+/// A device as `findalldevs()` lists it.
+#[derive(Debug, Clone)]
+pub struct DeviceInfo {
+    pub name: String,
+    pub description: Option<String>,
+    pub addresses: Vec<AddressInfo>,
+    pub loopback: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AddressInfo {
+    pub addr: std::net::IpAddr,
+    pub netmask: Option<std::net::IpAddr>,
+    pub broadaddr: Option<std::net::IpAddr>,
+    pub dstaddr: Option<std::net::IpAddr>,
+}
+
+/// `pcap_findalldevs`.
+pub fn find_all_devs() -> CapResult<Vec<DeviceInfo>> {
+    let list = pcap::Device::list().map_err(|e| {
+        let msg = pcap_text(&e);
+        if msg.to_ascii_lowercase().contains("permission") {
+            CapError::new("EPERM", format!("pcap_findalldevs: {msg}; {PERM_HINT}"))
+        } else {
+            CapError::new("EPCAP", format!("pcap_findalldevs: {msg}"))
+        }
+    })?;
+    Ok(list
+        .into_iter()
+        .map(|d| DeviceInfo {
+            loopback: d.flags.is_loopback(),
+            description: d.desc,
+            addresses: d
+                .addresses
+                .into_iter()
+                .map(|a| AddressInfo {
+                    addr: a.addr,
+                    netmask: a.netmask,
+                    broadaddr: a.broadcast_addr,
+                    dstaddr: a.dst_addr,
+                })
+                .collect(),
+            name: d.name,
+        })
+        .collect())
+}
+
+/// node_pcap's default device: the first non-loopback device with an IPv4 address.
+pub fn default_device(devs: &[DeviceInfo]) -> Option<String> {
+    devs.iter()
+        .find(|d| !d.loopback && d.addresses.iter().any(|a| a.addr.is_ipv4()))
+        .map(|d| d.name.clone())
+}
+
+/// Link types with a name (DLT value as libpcap reports it, name as node_pcap spells it).
+/// node_pcap knew the first five; the rest replace its "Unknown linktype N".
+const LINK_TYPES: &[(i32, &str)] = &[
+    (0, "LINKTYPE_NULL"),
+    (1, "LINKTYPE_ETHERNET"),
+    (127, "LINKTYPE_IEEE802_11_RADIO"),
+    // DLT_RAW is 12 on Linux (14 on OpenBSD); files say LINKTYPE_RAW 101, which libpcap maps.
+    (12, "LINKTYPE_RAW"),
+    (14, "LINKTYPE_RAW"),
+    (101, "LINKTYPE_RAW"),
+    (113, "LINKTYPE_LINUX_SLL"),
+    (9, "LINKTYPE_PPP"),
+    (50, "LINKTYPE_PPP_HDLC"),
+    (104, "LINKTYPE_C_HDLC"),
+    (105, "LINKTYPE_IEEE802_11"),
+    (108, "LINKTYPE_LOOP"),
+    (192, "LINKTYPE_PPI"),
+    (228, "LINKTYPE_IPV4"),
+    (229, "LINKTYPE_IPV6"),
+    (239, "LINKTYPE_NFLOG"),
+    (276, "LINKTYPE_LINUX_SLL2"),
+];
+
+/// Link-type name as node_pcap spells it, with real names beyond its five.
+pub fn link_type_name(dlt: i32) -> String {
+    LINK_TYPES
+        .iter()
+        .find(|(n, _)| *n == dlt)
+        .map(|(_, name)| (*name).to_string())
+        .unwrap_or_else(|| format!("Unknown linktype {dlt}"))
+}
+
+/// The DLT value for a name from [`link_type_name`] (or a number in a string).
+pub fn link_type_number(name: &str) -> Option<i32> {
+    if let Some(n) = name.strip_prefix("Unknown linktype ") {
+        return n.trim().parse().ok();
+    }
+    LINK_TYPES
+        .iter()
+        .find(|(_, n)| *n == name)
+        .map(|(dlt, _)| *dlt)
+        .or_else(|| name.trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::queue::Take;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    struct ChannelWaker(mpsc::Sender<()>);
+    impl Waker for ChannelWaker {
+        fn wake(&self) -> bool {
+            self.0.send(()).is_ok()
+        }
+        fn alive(&self) -> bool {
+            true
+        }
+    }
+
+    fn fixture(name: &str) -> String {
+        format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn read_all(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, Finish) {
+        let mut packets = 0u64;
+        loop {
+            match core.queue.take() {
+                Take::Batch(b) => {
+                    let mut off = 0usize;
+                    while off < b.data.len() {
+                        let caplen = u32::from_le_bytes([
+                            b.data[off + 8],
+                            b.data[off + 9],
+                            b.data[off + 10],
+                            b.data[off + 11],
+                        ]);
+                        off += 16 + caplen as usize;
+                        packets += 1;
+                    }
+                    assert_eq!(off, b.data.len());
+                }
+                Take::Empty => {
+                    let _ = rx.recv_timeout(Duration::from_secs(5));
+                }
+                Take::Finished(f) => return (packets, f),
+            }
+        }
+    }
+
+    #[test]
+    fn reads_a_whole_file_in_batches() {
+        let cfg = OfflineConfig {
+            path: fixture("http-loopback.pcap"),
+            filter: String::new(),
+            outfile: None,
+            batch_bytes: 16 * 1024,
+            nanosecond: false,
+        };
+        let prepared = open_offline(&cfg).expect("open fixture");
+        assert_eq!(link_type_name(prepared.link_type), "LINKTYPE_ETHERNET");
+        let (tx, rx) = mpsc::channel();
+        let core = prepared.start(ChannelWaker(tx)).expect("start");
+        let (n, how) = read_all(&core, &rx);
+        assert_eq!(how, Finish::Eof);
+        assert_eq!(n, 4000);
+    }
+
+    #[test]
+    fn filter_applies_and_bad_filter_is_a_clear_error() {
+        let mut cfg = OfflineConfig {
+            path: fixture("http-loopback.pcap"),
+            filter: "ip6".into(),
+            outfile: None,
+            batch_bytes: 64 * 1024,
+            nanosecond: false,
+        };
+        let (tx, rx) = mpsc::channel();
+        let core = open_offline(&cfg)
+            .expect("open")
+            .start(ChannelWaker(tx))
+            .expect("start");
+        let (n, _) = read_all(&core, &rx);
+        assert!(n > 0 && n < 4000, "ip6 packets: {n}");
+        cfg.filter = "tcp port".into();
+        let err = open_offline(&cfg).err().expect("must fail");
+        assert_eq!(err.code, "EFILTER");
+        assert!(err.message.contains("tcp port"));
+    }
+
+    #[test]
+    fn missing_and_non_capture_files_are_clear_errors() {
+        let mut cfg = OfflineConfig {
+            path: fixture("does-not-exist.pcap"),
+            filter: String::new(),
+            outfile: None,
+            batch_bytes: 1024,
+            nanosecond: false,
+        };
+        assert_eq!(open_offline(&cfg).err().map(|e| e.code), Some("ENOENT"));
+        cfg.path = fixture("README.md");
+        assert_eq!(open_offline(&cfg).err().map(|e| e.code), Some("EBADFILE"));
+        cfg.path = fixture("captures");
+        assert_eq!(open_offline(&cfg).err().map(|e| e.code), Some("EISDIR"));
+    }
+
+    #[test]
+    fn stop_ends_a_file_read_early() {
+        let cfg = OfflineConfig {
+            path: fixture("http-loopback.pcap"),
+            filter: String::new(),
+            outfile: None,
+            batch_bytes: 1024,
+            nanosecond: false,
+        };
+        let (tx, rx) = mpsc::channel();
+        let core = open_offline(&cfg)
+            .expect("open")
+            .start(ChannelWaker(tx))
+            .expect("start");
+        core.stop();
+        let mut how = None;
+        for _ in 0..10_000 {
+            match core.queue.take() {
+                Take::Finished(f) => {
+                    how = Some(f);
+                    break;
+                }
+                Take::Empty => {
+                    let _ = rx.recv_timeout(Duration::from_millis(100));
+                }
+                Take::Batch(_) => {}
+            }
+        }
+        assert_eq!(how, Some(Finish::Stopped));
+    }
+
+    #[test]
+    fn link_type_names() {
+        assert_eq!(link_type_name(1), "LINKTYPE_ETHERNET");
+        assert_eq!(link_type_name(276), "LINKTYPE_LINUX_SLL2");
+        assert_eq!(link_type_name(4242), "Unknown linktype 4242");
+        assert_eq!(link_type_number("LINKTYPE_LINUX_SLL2"), Some(276));
+        assert_eq!(link_type_number("Unknown linktype 4242"), Some(4242));
+        assert_eq!(link_type_number("LINKTYPE_RAW"), Some(12));
+        assert_eq!(link_type_number("nonsense"), None);
+    }
+
+    #[test]
+    fn default_device_skips_loopback_and_devices_without_ipv4() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().expect("ip");
+        let dev = |name: &str, loopback: bool, addr: &str| DeviceInfo {
+            name: name.into(),
+            description: None,
+            loopback,
+            addresses: vec![AddressInfo {
+                addr: ip(addr),
+                netmask: None,
+                broadaddr: None,
+                dstaddr: None,
+            }],
+        };
+        let devs = vec![
+            dev("lo", true, "127.0.0.1"),
+            dev("v6only", false, "fd00::1"),
+            dev("eth0", false, "192.0.2.2"),
+        ];
+        assert_eq!(default_device(&devs).as_deref(), Some("eth0"));
+        assert_eq!(default_device(&devs[..2]), None);
+    }
+}

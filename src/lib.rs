@@ -1,0 +1,13 @@
+//! Native core of the `pcap` npm package.
+//!
+//! - [`capture`]: libpcap handles and the per-session capture thread (plain Rust).
+//! - [`queue`]: the byte-bounded batch queue between that thread and JavaScript.
+//! - [`writer`]: pcap file writing.
+//! - `napi`: the only module that knows about Node-API.
+
+pub mod capture;
+pub mod error;
+pub mod queue;
+pub mod writer;
+
+pub mod napi;

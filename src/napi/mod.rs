@@ -1,0 +1,378 @@
+//! Every Node-API type of the addon. The logic lives in plain Rust modules; this layer converts
+//! arguments, results and errors.
+
+use std::sync::Arc;
+
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+
+use crate::capture::{
+    self, Core, LiveConfig, OfflineConfig, Prepared, Waker, DEFAULT_APP_BUFFER_BYTES,
+    DEFAULT_BATCH_BYTES,
+};
+use crate::error::{CapError, PERM_HINT};
+use crate::queue::{Finish, Take};
+use crate::writer::Writer;
+
+/// The wake-up call from the capture thread: no arguments, the callee handles no error argument.
+type WakeFn = ThreadsafeFunction<(), Unknown<'static>, (), Status, false>;
+
+fn js_error(e: CapError) -> Error {
+    // JavaScript (lib/errors.js) turns the "[CODE] message" form into an Error with `code`.
+    Error::new(Status::GenericFailure, e.to_string())
+}
+
+struct TsfnWaker(WakeFn);
+
+impl Waker for TsfnWaker {
+    fn wake(&self) -> bool {
+        !matches!(
+            self.0.call((), ThreadsafeFunctionCallMode::NonBlocking),
+            Status::Closing
+        )
+    }
+
+    fn alive(&self) -> bool {
+        !self.0.aborted()
+    }
+}
+
+fn make_waker(on_wake: Function<'_, (), Unknown<'static>>) -> Result<TsfnWaker> {
+    let tsfn: WakeFn = on_wake
+        .build_threadsafe_function::<()>()
+        .callee_handled::<false>()
+        .build_callback(|_ctx| Ok(()))?;
+    Ok(TsfnWaker(tsfn))
+}
+
+fn size_opt(v: Option<f64>, default: usize) -> usize {
+    match v {
+        Some(x) if x.is_finite() && x > 0.0 => x.round().min(usize::MAX as f64) as usize,
+        _ => default,
+    }
+}
+
+fn i32_opt(v: Option<f64>, default: i32) -> i32 {
+    match v {
+        Some(x) if x.is_finite() => {
+            x.round().clamp(f64::from(i32::MIN), f64::from(i32::MAX)) as i32
+        }
+        _ => default,
+    }
+}
+
+/// Options of `NativeSession.openLive`, already defaulted by index.js.
+#[napi(object)]
+pub struct LiveOptions {
+    pub device: String,
+    pub filter: Option<String>,
+    pub buffer_size: Option<f64>,
+    pub snap_length: Option<f64>,
+    pub buffer_timeout: Option<f64>,
+    pub monitor: Option<bool>,
+    pub promiscuous: Option<bool>,
+    pub outfile: Option<String>,
+    pub app_buffer_size: Option<f64>,
+    pub batch_size: Option<f64>,
+}
+
+/// Options of `NativeSession.openOffline`.
+#[napi(object)]
+pub struct OfflineOptions {
+    pub path: String,
+    pub filter: Option<String>,
+    pub outfile: Option<String>,
+    pub batch_size: Option<f64>,
+    pub nanosecond: Option<bool>,
+}
+
+/// One capture session: a libpcap handle read by its own thread.
+#[napi]
+pub struct NativeSession {
+    core: Option<Arc<Core>>,
+    link_type: i32,
+    live: bool,
+    device: String,
+    warnings: Vec<String>,
+    injector: Option<pcap::Capture<pcap::Active>>,
+}
+
+impl NativeSession {
+    fn start(
+        prepared: Prepared,
+        device: String,
+        on_wake: Function<'_, (), Unknown<'static>>,
+    ) -> Result<Self> {
+        let live = prepared.is_live();
+        let link_type = prepared.link_type;
+        let warnings = prepared.warnings.clone();
+        let waker = make_waker(on_wake)?;
+        let core = prepared.start(waker).map_err(js_error)?;
+        Ok(NativeSession {
+            core: Some(core),
+            link_type,
+            live,
+            device,
+            warnings,
+            injector: None,
+        })
+    }
+
+    fn core(&self) -> Result<&Arc<Core>> {
+        self.core
+            .as_ref()
+            .ok_or_else(|| js_error(CapError::new("ECLOSED", "pcap session already closed")))
+    }
+}
+
+#[napi]
+impl NativeSession {
+    /// Opens a live device and starts its capture thread; `on_wake` is called when batches wait.
+    #[napi(factory)]
+    pub fn open_live(
+        options: LiveOptions,
+        on_wake: Function<'_, (), Unknown<'static>>,
+    ) -> Result<Self> {
+        let cfg = LiveConfig {
+            device: options.device.clone(),
+            filter: options.filter.unwrap_or_default(),
+            buffer_size: i32_opt(options.buffer_size, 10 * 1024 * 1024),
+            snap_length: i32_opt(options.snap_length, 65535),
+            buffer_timeout_ms: i32_opt(options.buffer_timeout, 1000),
+            monitor: options.monitor.unwrap_or(false),
+            promiscuous: options.promiscuous.unwrap_or(true),
+            outfile: options.outfile,
+            app_buffer_bytes: size_opt(options.app_buffer_size, DEFAULT_APP_BUFFER_BYTES),
+            batch_bytes: size_opt(options.batch_size, DEFAULT_BATCH_BYTES),
+        };
+        let prepared = capture::open_live(&cfg).map_err(js_error)?;
+        Self::start(prepared, options.device, on_wake)
+    }
+
+    /// Opens a capture file and starts reading it.
+    #[napi(factory)]
+    pub fn open_offline(
+        options: OfflineOptions,
+        on_wake: Function<'_, (), Unknown<'static>>,
+    ) -> Result<Self> {
+        let cfg = OfflineConfig {
+            path: options.path.clone(),
+            filter: options.filter.unwrap_or_default(),
+            outfile: options.outfile,
+            batch_bytes: size_opt(options.batch_size, DEFAULT_BATCH_BYTES),
+            nanosecond: options.nanosecond.unwrap_or(false),
+        };
+        let prepared = capture::open_offline(&cfg).map_err(js_error)?;
+        Self::start(prepared, options.path, on_wake)
+    }
+
+    /// The DLT value of the handle.
+    #[napi(getter)]
+    pub fn link_type(&self) -> i32 {
+        self.link_type
+    }
+
+    /// Non-fatal messages from opening (for `warningHandler`).
+    #[napi]
+    pub fn warnings(&self) -> Vec<String> {
+        self.warnings.clone()
+    }
+
+    /// The next batch (a Buffer of records), `null` when none waits now (the next one wakes
+    /// JavaScript again), or a string when the capture has ended: `""` for the end of a file or
+    /// a close, otherwise the read error.
+    #[napi]
+    pub fn take(&self) -> Option<Either<Buffer, String>> {
+        let core = self.core.as_ref()?;
+        match core.queue.take() {
+            Take::Batch(b) => Some(Either::A(Buffer::from(b.data))),
+            Take::Empty => None,
+            Take::Finished(Finish::Eof) | Take::Finished(Finish::Stopped) => {
+                Some(Either::B(String::new()))
+            }
+            Take::Finished(Finish::Error(msg)) => Some(Either::B(if msg.is_empty() {
+                "read error".to_string()
+            } else {
+                msg
+            })),
+        }
+    }
+
+    /// Stops the thread and releases the handle. Idempotent; never waits for the thread.
+    #[napi]
+    pub fn close(&mut self) {
+        if let Some(core) = self.core.take() {
+            core.stop();
+        }
+        self.injector = None;
+    }
+
+    /// `[ps_recv, ps_drop, ps_ifdrop, app_drop, packets_read, queued_bytes]`.
+    #[napi]
+    pub fn stats(&self) -> Result<Vec<f64>> {
+        let core = self.core()?;
+        let c = &core.queue.counters;
+        let load =
+            |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed) as f64;
+        let packets = load(&c.packets);
+        let recv = if core.live { load(&c.ps_recv) } else { packets };
+        Ok(vec![
+            recv,
+            load(&c.ps_drop),
+            load(&c.ps_ifdrop),
+            load(&c.app_drop),
+            packets,
+            core.queue.queued_bytes() as f64,
+        ])
+    }
+
+    /// Sends a raw frame on the session's device through a handle of its own.
+    #[napi]
+    pub fn inject(&mut self, data: &[u8]) -> Result<()> {
+        self.core()?;
+        if !self.live {
+            return Err(js_error(CapError::new(
+                "ENOTSUP",
+                "inject() needs a live session; this session reads a file",
+            )));
+        }
+        if self.injector.is_none() {
+            let device = self.device.as_str();
+            let mut cap = pcap::Capture::from_device(device)
+                .and_then(|c| c.snaplen(64).buffer_size(64 * 1024).timeout(1).open())
+                .map_err(|e| {
+                    let msg = crate::error::pcap_text(&e);
+                    js_error(if msg.to_ascii_lowercase().contains("permit") {
+                        CapError::new("EPERM", format!("{device}: {msg}; {PERM_HINT}"))
+                    } else {
+                        CapError::new(
+                            "EINJECT",
+                            format!("{device}: cannot open a send handle: {msg}"),
+                        )
+                    })
+                })?;
+            // The send handle must not queue what it receives.
+            let _ = cap.filter("less 1", true);
+            self.injector = Some(cap);
+        }
+        let Some(cap) = self.injector.as_mut() else {
+            return Err(js_error(CapError::new("EINJECT", "no send handle")));
+        };
+        cap.sendpacket(data).map_err(|e| {
+            js_error(CapError::new(
+                "EINJECT",
+                format!("Pcap inject failed: {}", crate::error::pcap_text(&e)),
+            ))
+        })
+    }
+}
+
+impl Drop for NativeSession {
+    fn drop(&mut self) {
+        if let Some(core) = self.core.take() {
+            core.stop();
+        }
+    }
+}
+
+/// A device as `pcap_findalldevs` reports it.
+#[napi(object)]
+pub struct NativeDevice {
+    pub name: String,
+    pub description: Option<String>,
+    pub addresses: Vec<NativeAddress>,
+    pub loopback: bool,
+}
+
+#[napi(object)]
+pub struct NativeAddress {
+    pub addr: String,
+    pub netmask: Option<String>,
+    pub broadaddr: Option<String>,
+    pub dstaddr: Option<String>,
+}
+
+#[napi]
+pub fn find_all_devs() -> Result<Vec<NativeDevice>> {
+    let devs = capture::find_all_devs().map_err(js_error)?;
+    let s = |a: Option<std::net::IpAddr>| a.map(|x| x.to_string());
+    Ok(devs
+        .into_iter()
+        .map(|d| NativeDevice {
+            name: d.name,
+            description: d.description,
+            loopback: d.loopback,
+            addresses: d
+                .addresses
+                .into_iter()
+                .map(|a| NativeAddress {
+                    addr: a.addr.to_string(),
+                    netmask: s(a.netmask),
+                    broadaddr: s(a.broadaddr),
+                    dstaddr: s(a.dstaddr),
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// node_pcap's default device rule, or `null`.
+#[napi]
+pub fn default_device() -> Result<Option<String>> {
+    let devs = capture::find_all_devs().map_err(js_error)?;
+    Ok(capture::default_device(&devs))
+}
+
+#[napi]
+pub fn lib_version() -> String {
+    capture::lib_version()
+}
+
+#[napi]
+pub fn link_type_name(dlt: i32) -> String {
+    capture::link_type_name(dlt)
+}
+
+#[napi]
+pub fn link_type_number(name: String) -> Option<i32> {
+    capture::link_type_number(&name)
+}
+
+/// A pcap file being written.
+#[napi]
+pub struct NativeWriter {
+    inner: Writer,
+}
+
+#[napi]
+impl NativeWriter {
+    #[napi(constructor)]
+    pub fn new(path: String, link_type: i32) -> Result<Self> {
+        Ok(NativeWriter {
+            inner: Writer::create(&path, link_type).map_err(js_error)?,
+        })
+    }
+
+    #[napi]
+    pub fn write(&mut self, tv_sec: f64, tv_usec: f64, len: f64, data: &[u8]) -> Result<()> {
+        let len = if len.is_finite() && len >= 0.0 {
+            len.min(f64::from(u32::MAX)) as u32
+        } else {
+            0
+        };
+        self.inner
+            .write(tv_sec as i64, tv_usec as i64, len, data)
+            .map_err(js_error)
+    }
+
+    #[napi]
+    pub fn flush(&mut self) -> Result<()> {
+        self.inner.flush().map_err(js_error)
+    }
+
+    #[napi]
+    pub fn close(&mut self) -> Result<()> {
+        self.inner.close().map_err(js_error)
+    }
+}

@@ -1,0 +1,303 @@
+//! The hand-off between a capture thread and the JavaScript thread.
+//!
+//! The capture thread appends packets to a [`BatchBuilder`] as records
+//! `[tv_sec u32 | tv_usec u32 | caplen u32 | len u32 | data]` (little-endian, no padding; the first
+//! 16 bytes are node_pcap's packet header layout) and pushes full batches into a [`Queue`]. The
+//! JavaScript thread is woken once per empty→non-empty transition and then pulls batches until the
+//! queue is empty. The queue is bounded in bytes: a lossless producer (a file) waits for space, a
+//! lossy producer (a live interface, whose kernel ring must keep draining) discards the batch and
+//! counts its packets.
+
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+/// Size of the per-packet record header in a batch.
+pub const RECORD_HEADER: usize = 16;
+
+/// One block of packet records.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub data: Vec<u8>,
+    pub packets: u32,
+}
+
+/// Accumulates records until a batch is full.
+#[derive(Debug)]
+pub struct BatchBuilder {
+    batch: Batch,
+    limit: usize,
+}
+
+impl BatchBuilder {
+    pub fn new(limit: usize) -> Self {
+        BatchBuilder {
+            batch: Batch {
+                data: Vec::with_capacity(limit + 64 * 1024),
+                packets: 0,
+            },
+            limit,
+        }
+    }
+
+    /// Appends one record. Timestamps are truncated to u32 as in node_pcap's header layout.
+    pub fn push(&mut self, tv_sec: i64, tv_usec: i64, len: u32, data: &[u8]) {
+        let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
+        let data = &data[..caplen as usize];
+        let d = &mut self.batch.data;
+        d.extend_from_slice(&(tv_sec as u32).to_le_bytes());
+        d.extend_from_slice(&(tv_usec as u32).to_le_bytes());
+        d.extend_from_slice(&caplen.to_le_bytes());
+        d.extend_from_slice(&len.to_le_bytes());
+        d.extend_from_slice(data);
+        self.batch.packets += 1;
+    }
+
+    pub fn is_full(&self) -> bool {
+        self.batch.data.len() >= self.limit
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.batch.packets == 0
+    }
+
+    /// Takes the current batch and starts a new one.
+    pub fn take(&mut self) -> Batch {
+        let fresh = Batch {
+            data: Vec::with_capacity(self.limit + 64 * 1024),
+            packets: 0,
+        };
+        std::mem::replace(&mut self.batch, fresh)
+    }
+}
+
+/// How a capture ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finish {
+    /// End of a file.
+    Eof,
+    /// The capture thread stopped because of a read error.
+    Error(String),
+    /// `close()` was called.
+    Stopped,
+}
+
+/// What the JavaScript side gets from [`Queue::take`].
+#[derive(Debug)]
+pub enum Take {
+    Batch(Batch),
+    /// Nothing queued now; the next push wakes JavaScript again.
+    Empty,
+    /// Nothing queued and nothing will come.
+    Finished(Finish),
+}
+
+#[derive(Debug, Default)]
+struct State {
+    batches: VecDeque<Batch>,
+    bytes: usize,
+    finished: Option<Finish>,
+    /// A wake-up has been sent and JavaScript has not yet seen an empty queue.
+    wake_pending: bool,
+}
+
+/// Counters shared by the capture thread and `stats()`.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub ps_recv: AtomicU64,
+    pub ps_drop: AtomicU64,
+    pub ps_ifdrop: AtomicU64,
+    /// Packets discarded because the application buffer was full.
+    pub app_drop: AtomicU64,
+    /// Packets read from the handle (delivered or discarded).
+    pub packets: AtomicU64,
+}
+
+/// A byte-bounded queue of batches with a stop flag.
+#[derive(Debug)]
+pub struct Queue {
+    state: Mutex<State>,
+    space: Condvar,
+    limit: usize,
+    stop: AtomicBool,
+    pub counters: Counters,
+}
+
+/// Whether a push may block for space or must discard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Lossless,
+    Lossy,
+}
+
+impl Queue {
+    pub fn new(limit_bytes: usize) -> Self {
+        Queue {
+            state: Mutex::new(State::default()),
+            space: Condvar::new(),
+            limit: limit_bytes.max(1),
+            stop: AtomicBool::new(false),
+            counters: Counters::default(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A poisoned lock only means a thread panicked while holding it; the state is still a
+        // consistent queue, so keep going rather than propagate a panic across the FFI boundary.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn stop_requested(&self) -> bool {
+        self.stop.load(Ordering::Acquire)
+    }
+
+    /// Asks the producer to stop and wakes it if it waits for space.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::Release);
+        let _guard = self.lock();
+        self.space.notify_all();
+    }
+
+    /// Queues a batch. Returns `true` when the consumer must be woken.
+    pub fn push(&self, batch: Batch, mode: Mode) -> bool {
+        if batch.packets == 0 {
+            return false;
+        }
+        let len = batch.data.len();
+        let mut st = self.lock();
+        match mode {
+            Mode::Lossless => {
+                while !st.batches.is_empty()
+                    && st.bytes + len > self.limit
+                    && !self.stop_requested()
+                {
+                    st = self.space.wait(st).unwrap_or_else(|e| e.into_inner());
+                }
+                if self.stop_requested() {
+                    return false;
+                }
+            }
+            Mode::Lossy => {
+                if !st.batches.is_empty() && st.bytes + len > self.limit {
+                    self.counters
+                        .app_drop
+                        .fetch_add(u64::from(batch.packets), Ordering::Relaxed);
+                    return false;
+                }
+            }
+        }
+        st.bytes += len;
+        st.batches.push_back(batch);
+        !std::mem::replace(&mut st.wake_pending, true)
+    }
+
+    /// Records how the capture ended. Returns `true` when the consumer must be woken.
+    pub fn finish(&self, how: Finish) -> bool {
+        let mut st = self.lock();
+        if st.finished.is_none() {
+            st.finished = Some(how);
+        }
+        !std::mem::replace(&mut st.wake_pending, true)
+    }
+
+    /// Pops the oldest batch, or says the queue is empty (and re-arms the wake-up) or finished.
+    pub fn take(&self) -> Take {
+        let mut st = self.lock();
+        if let Some(batch) = st.batches.pop_front() {
+            st.bytes -= batch.data.len();
+            self.space.notify_all();
+            return Take::Batch(batch);
+        }
+        st.wake_pending = false;
+        match &st.finished {
+            Some(f) => Take::Finished(f.clone()),
+            None => Take::Empty,
+        }
+    }
+
+    /// Bytes currently queued.
+    pub fn queued_bytes(&self) -> usize {
+        self.lock().bytes
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn batch_of(n: u32, size: usize) -> Batch {
+        let mut b = BatchBuilder::new(1 << 20);
+        for i in 0..n {
+            b.push(i64::from(i), 0, size as u32, &vec![i as u8; size]);
+        }
+        b.take()
+    }
+
+    #[test]
+    fn record_layout_is_node_pcap_header_then_data() {
+        let mut b = BatchBuilder::new(1024);
+        b.push(0x0102_0304, 5, 60, &[0xaa, 0xbb]);
+        let batch = b.take();
+        assert_eq!(batch.packets, 1);
+        assert_eq!(
+            batch.data,
+            vec![4, 3, 2, 1, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]
+        );
+        assert!(b.is_empty());
+    }
+
+    #[test]
+    fn wakes_once_per_empty_to_non_empty_transition() {
+        let q = Queue::new(1 << 20);
+        assert!(q.push(batch_of(1, 10), Mode::Lossy));
+        assert!(!q.push(batch_of(1, 10), Mode::Lossy));
+        assert!(matches!(q.take(), Take::Batch(_)));
+        assert!(matches!(q.take(), Take::Batch(_)));
+        assert!(matches!(q.take(), Take::Empty));
+        assert!(q.push(batch_of(1, 10), Mode::Lossy));
+    }
+
+    #[test]
+    fn lossy_push_discards_beyond_the_bound_and_counts() {
+        let q = Queue::new(100);
+        assert!(q.push(batch_of(3, 30), Mode::Lossy)); // 138 bytes: first batch always fits
+        assert!(!q.push(batch_of(2, 10), Mode::Lossy));
+        assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 2);
+        assert_eq!(q.queued_bytes(), 3 * 46);
+    }
+
+    #[test]
+    fn lossless_push_waits_for_space() {
+        let q = Arc::new(Queue::new(100));
+        assert!(q.push(batch_of(2, 40), Mode::Lossless));
+        let q2 = Arc::clone(&q);
+        let producer = std::thread::spawn(move || q2.push(batch_of(2, 40), Mode::Lossless));
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        assert!(!producer.is_finished());
+        assert!(matches!(q.take(), Take::Batch(_)));
+        let _ = producer.join();
+        assert!(matches!(q.take(), Take::Batch(_)));
+    }
+
+    #[test]
+    fn stop_releases_a_waiting_producer() {
+        let q = Arc::new(Queue::new(10));
+        q.push(batch_of(1, 40), Mode::Lossless);
+        let q2 = Arc::clone(&q);
+        let producer = std::thread::spawn(move || q2.push(batch_of(1, 40), Mode::Lossless));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        q.request_stop();
+        assert_eq!(producer.join().ok(), Some(false));
+    }
+
+    #[test]
+    fn finish_is_reported_after_the_last_batch() {
+        let q = Queue::new(1 << 20);
+        q.push(batch_of(1, 10), Mode::Lossless);
+        assert!(!q.finish(Finish::Eof));
+        assert!(matches!(q.take(), Take::Batch(_)));
+        assert!(matches!(q.take(), Take::Finished(Finish::Eof)));
+        assert!(matches!(q.take(), Take::Finished(Finish::Eof)));
+    }
+}
