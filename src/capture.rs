@@ -250,36 +250,23 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
 /// Opens a capture file (pcap or pcapng, whatever libpcap reads).
 pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
     let path = Path::new(&cfg.path);
-    match std::fs::metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(CapError::new(
-                "ENOENT",
-                format!("{}: no such capture file", cfg.path),
-            ))
+    let file_error = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            CapError::new("ENOENT", format!("{}: no such capture file", cfg.path))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
-            return Err(CapError::new(
-                "EACCES",
-                format!("{}: permission denied reading the capture file", cfg.path),
-            ))
-        }
-        Err(e) => return Err(CapError::new("EIO", format!("{}: {e}", cfg.path))),
-        Ok(m) if m.is_dir() => {
-            return Err(CapError::new(
-                "EISDIR",
-                format!("{}: is a directory, not a capture file", cfg.path),
-            ))
-        }
-        Ok(_) => {}
+        std::io::ErrorKind::PermissionDenied => CapError::new(
+            "EACCES",
+            format!("{}: permission denied reading the capture file", cfg.path),
+        ),
+        _ => CapError::new("EIO", format!("{}: {e}", cfg.path)),
+    };
+    if std::fs::metadata(path).map_err(file_error)?.is_dir() {
+        return Err(CapError::new(
+            "EISDIR",
+            format!("{}: is a directory, not a capture file", cfg.path),
+        ));
     }
-    if let Err(e) = std::fs::File::open(path) {
-        let code = if e.kind() == std::io::ErrorKind::PermissionDenied {
-            "EACCES"
-        } else {
-            "EIO"
-        };
-        return Err(CapError::new(code, format!("{}: {e}", cfg.path)));
-    }
+    std::fs::File::open(path).map_err(file_error)?;
     let precision = if cfg.nanosecond {
         Precision::Nano
     } else {

@@ -1,0 +1,114 @@
+'use strict';
+
+// Every error a user can meet opening or using a session: a thrown Error with a `code` and a
+// message that names the cause (issue: capture engine, item 6).
+const test = require('node:test');
+const assert = require('node:assert');
+const { spawnSync } = require('child_process');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const pcap = require('..');
+
+const ROOT = path.resolve(__dirname, '..');
+const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
+const HTTP = path.join(FIXTURES, 'http-loopback.pcap');
+
+test('unknown interface: ENODEV naming the device', () => {
+  assert.throws(() => pcap.createSession('nosuchif9', {}), (e) => {
+    assert.strictEqual(e.code, 'ENODEV');
+    assert.match(e.message, /nosuchif9/);
+    assert.match(e.message, /findalldevs/);
+    return true;
+  });
+});
+
+test('filter syntax error: EFILTER with libpcap\'s message and the filter text', () => {
+  for (const open of [
+    () => pcap.createSession('lo', { filter: 'tcp port 80 and and' }),
+    () => pcap.createOfflineSession(HTTP, { filter: 'ip.src == 10.0.0.1' }),
+  ]) {
+    assert.throws(open, (e) => {
+      assert.strictEqual(e.code, 'EFILTER');
+      assert.match(e.message, /syntax error|illegal|unknown/);
+      assert.match(e.message, /invalid filter "(tcp port 80 and and|ip\.src == 10\.0\.0\.1)"/);
+      return true;
+    });
+  }
+});
+
+test('missing, unreadable, directory and non-capture files', () => {
+  assert.throws(() => pcap.createOfflineSession('/nonexistent/x.pcap'), { code: 'ENOENT', message: /\/nonexistent\/x\.pcap/ });
+  assert.throws(() => pcap.createOfflineSession(FIXTURES), { code: 'EISDIR' });
+  assert.throws(() => pcap.createOfflineSession(path.join(FIXTURES, 'README.md')), (e) => {
+    assert.strictEqual(e.code, 'EBADFILE');
+    assert.match(e.message, /README\.md: not a readable pcap or pcapng capture file/);
+    return true;
+  });
+  assert.throws(() => pcap.createOfflineSession(''), { code: 'EINVAL' });
+  // Unreadable: a file only root may read, opened by an unprivileged child.
+  const secret = path.join(os.tmpdir(), 'pcap-secret-' + process.pid + '.pcap');
+  fs.copyFileSync(HTTP, secret);
+  fs.chmodSync(secret, 0o600);
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', `
+    try { require(${JSON.stringify(ROOT)}).createOfflineSession(${JSON.stringify(secret)}); console.log('opened'); }
+    catch (e) { console.log(e.code + ' ' + e.message); }`], { encoding: 'utf8' });
+  fs.unlinkSync(secret);
+  assert.match(r.stdout, /^EACCES .*permission denied/m, r.stdout + r.stderr);
+});
+
+test('no permission: EPERM that says how to fix it', () => {
+  const r = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--inh-caps=-all',
+    process.execPath, '-e', `
+    try { require(${JSON.stringify(ROOT)}).createSession('lo'); console.log('opened'); }
+    catch (e) { console.log(e.code + ' ' + e.message); }`], { encoding: 'utf8' });
+  assert.match(r.stdout, /^EPERM lo: .*Operation not permitted/m, r.stdout + r.stderr);
+  assert.match(r.stdout, /setcap cap_net_raw,cap_net_admin=eip/);
+});
+
+test('inject on a file session, stats and inject after close, bad inject arguments', () => {
+  const f = pcap.createOfflineSession(HTTP);
+  assert.throws(() => f.inject(Buffer.alloc(60)), { code: 'ENOTSUP', message: /live session/ });
+  assert.throws(() => f.inject(), { name: 'TypeError', message: 'Inject takes exactly one argument' });
+  assert.throws(() => f.inject('x'), { name: 'TypeError', message: 'First argument must be a buffer' });
+  f.close();
+  assert.throws(() => f.stats(), { code: 'ECLOSED', message: /already closed/ });
+  const l = pcap.createSession('lo', { filter: 'udp port 9 and host 127.0.0.254' });
+  l.close();
+  assert.throws(() => l.stats(), { code: 'ECLOSED' });
+  assert.throws(() => l.inject(Buffer.alloc(60)), { code: 'ECLOSED' });
+});
+
+test('outfile that cannot be created: EDUMP', () => {
+  assert.throws(() => pcap.createOfflineSession(HTTP, { outfile: '/nonexistent/dir/out.pcap' }), { code: 'EDUMP' });
+});
+
+test('a vanished interface emits error (never crashes); warnings go to warningHandler', () => {
+  // Runs in a network namespace the test creates, on a veth pair made inside it.
+  const ns = 'pcaptest-' + process.pid;
+  assert.strictEqual(spawnSync('ip', ['netns', 'add', ns]).status, 0, 'ip netns add');
+  try {
+    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', `
+      const { execSync } = require('child_process');
+      execSync('ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up');
+      const pcap = require(${JSON.stringify(ROOT)});
+      const warnings = [];
+      pcap.warningHandler = (w) => warnings.push(w);
+      const s = pcap.createSession('v0');
+      console.log('warnings ' + JSON.stringify(warnings));
+      s.on('error', (e) => { console.log('error ' + e.code + ' ' + e.message); s.close(); });
+      setTimeout(() => execSync('ip link del v0'), 200);
+      setTimeout(() => { console.log('no error event'); process.exit(3); }, 5000).unref();`],
+    { encoding: 'utf8', timeout: 15000 });
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /warnings \["v0: no IPv4 address assigned"\]/);
+    assert.match(r.stdout, /error EREAD capture on v0 failed: .*(disappeared|went down|No such device)/);
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+});
+
+test('errors are Error instances with a code, also from createWriter', () => {
+  assert.throws(() => pcap.createWriter('/nonexistent/dir/w.pcap'), (e) => e instanceof Error && e.code === 'EDUMP');
+  assert.throws(() => pcap.createWriter('/tmp/x.pcap', { link_type: 'LINKTYPE_BOGUS' }), { code: 'EINVAL' });
+});

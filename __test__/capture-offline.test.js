@@ -1,0 +1,157 @@
+'use strict';
+
+// File sessions against tcpdump's reading of the same files (C-012, C-029, C-041, C-042).
+const test = require('node:test');
+const assert = require('node:assert');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const pcap = require('..');
+const { tcpdumpRead } = require('./helpers/pcapfile');
+const { readAll } = require('./helpers/session');
+
+const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
+const HTTP = path.join(FIXTURES, 'http-loopback.pcap');
+const CAPTURES = path.join(FIXTURES, 'captures');
+
+function headerOf(raw) {
+  const h = raw.header;
+  return [h.readUInt32LE(0), h.readUInt32LE(4), h.readUInt32LE(8), h.readUInt32LE(12)];
+}
+
+function assertSamePackets(ours, ref, file) {
+  assert.strictEqual(ours.length, ref.length, file + ': packet count');
+  for (let i = 0; i < ref.length; i++) {
+    const r = ref[i];
+    const o = ours[i];
+    assert.deepStrictEqual(headerOf(o), [r.tv_sec, r.tv_usec, r.caplen, r.len], file + ': header of packet ' + i);
+    assert.strictEqual(o.buf.length, r.caplen, file + ': buf is exactly caplen bytes');
+    assert.ok(o.buf.equals(r.data), file + ': bytes of packet ' + i);
+  }
+}
+
+test('http-loopback.pcap: every packet, header and byte equals tcpdump -r', async () => {
+  const ref = tcpdumpRead(HTTP);
+  assert.ok(ref.ok);
+  assert.strictEqual(ref.packets.length, 4000);
+  const { packets, error, link_type } = await readAll(HTTP);
+  assert.strictEqual(error, null);
+  assert.strictEqual(link_type, 'LINKTYPE_ETHERNET');
+  assertSamePackets(packets, ref.packets, 'http-loopback.pcap');
+  assert.ok(packets[0] instanceof pcap.PacketWithHeader);
+  assert.deepStrictEqual(Object.keys(packets[0]), ['buf', 'header', 'link_type']);
+});
+
+test('all 192 fixture captures (pcap and pcapng): same packets as tcpdump, or a clear error', async () => {
+  const files = fs.readdirSync(CAPTURES).sort();
+  assert.strictEqual(files.length, 192);
+  let compared = 0;
+  let pcapng = 0;
+  for (const name of files) {
+    const file = path.join(CAPTURES, name);
+    const ref = tcpdumpRead(file);
+    let result;
+    try {
+      result = await readAll(file);
+    } catch (e) {
+      // libpcap cannot open it: tcpdump cannot either, and we say why with a code.
+      assert.ok(!ref.ok && ref.packets.length === 0, name + ': opened by tcpdump but not by us: ' + e.message);
+      assert.strictEqual(e.code, 'EBADFILE', name);
+      assert.ok(e.message.includes(name), name + ': message names the file');
+      continue;
+    }
+    assertSamePackets(result.packets, ref.packets, name);
+    if (!ref.ok) {
+      // A truncated or corrupt file: the packets before the damage, then an 'error' event.
+      assert.ok(result.error, name + ': tcpdump failed (' + ref.stderr.trim() + ') but no error event');
+      assert.strictEqual(result.error.code, 'EREAD');
+    } else {
+      assert.strictEqual(result.error, null, name);
+    }
+    if (name.endsWith('.pcapng')) pcapng++;
+    compared++;
+  }
+  assert.ok(compared >= 185, 'compared ' + compared);
+  assert.ok(pcapng >= 5, 'pcapng files compared: ' + pcapng);
+});
+
+test('link types get real names instead of "Unknown linktype N"', async () => {
+  const seen = new Set();
+  for (const name of fs.readdirSync(CAPTURES)) {
+    try {
+      const s = pcap.createOfflineSession(path.join(CAPTURES, name));
+      seen.add(s.link_type);
+      s.close();
+    } catch (e) { /* unreadable files are covered above */ }
+  }
+  for (const lt of ['LINKTYPE_ETHERNET', 'LINKTYPE_LINUX_SLL', 'LINKTYPE_NULL', 'LINKTYPE_RAW',
+    'LINKTYPE_IEEE802_11_RADIO']) {
+    assert.ok(seen.has(lt), 'fixtures include ' + lt + ': ' + [...seen].join(', '));
+  }
+  for (const lt of seen) assert.match(lt, /^LINKTYPE_[A-Z0-9_]+$|^Unknown linktype \d+$/);
+});
+
+test('a filter (options object or v3 string form) selects what tcpdump selects', async () => {
+  for (const filter of ['ip6', 'tcp and dst port 8080', 'udp']) {
+    const ref = tcpdumpRead(HTTP, filter);
+    const a = await readAll(HTTP, { filter });
+    const b = await readAll(HTTP, filter);
+    assertSamePackets(a.packets, ref.packets, filter);
+    assert.strictEqual(b.packets.length, ref.packets.length);
+  }
+});
+
+test('complete comes once, after the last packet; stats count the packets read', async () => {
+  const s = pcap.createOfflineSession(HTTP);
+  const order = [];
+  s.on('packet', () => order.push('p'));
+  await new Promise((resolve) => s.on('complete', () => { order.push('c'); setTimeout(resolve, 50); }));
+  assert.strictEqual(order.length, 4001);
+  assert.strictEqual(order.indexOf('c'), 4000);
+  assert.deepStrictEqual(s.stats(), { ps_recv: 4000, ps_drop: 0, ps_ifdrop: 0, app_drop: 0 });
+  assert.strictEqual(s.opened, true);
+  assert.strictEqual(s.is_live, false);
+  assert.strictEqual(s.device_name, HTTP);
+  s.close();
+  assert.strictEqual(s.opened, false);
+});
+
+test('packet buffers stay valid after the handler returns (no shared buffer)', async () => {
+  const { packets } = await readAll(HTTP);
+  const ref = tcpdumpRead(HTTP).packets;
+  // Read everything again to make sure nothing is reused between sessions either.
+  await readAll(HTTP);
+  for (let i = 0; i < packets.length; i += 97) assert.ok(packets[i].buf.equals(ref[i].data));
+});
+
+test('a large file does not starve timers and I/O', async () => {
+  // 60 copies of the HTTP capture (240,000 packets), written with the package's own writer.
+  const big = path.join(os.tmpdir(), 'pcap-big-' + process.pid + '.pcap');
+  const { packets } = await readAll(HTTP);
+  const w = pcap.createWriter(big, { link_type: 'LINKTYPE_ETHERNET' });
+  for (let k = 0; k < 60; k++) for (const p of packets) w.write(p);
+  w.close();
+  const s = pcap.createOfflineSession(big);
+  let n = 0;
+  let nAtFirstTimer = -1;
+  let timers = 0;
+  const iv = setInterval(() => { timers++; if (nAtFirstTimer < 0) nAtFirstTimer = n; }, 1);
+  s.on('packet', () => { n++; });
+  await new Promise((resolve) => s.on('complete', resolve));
+  clearInterval(iv);
+  s.close();
+  fs.unlinkSync(big);
+  assert.strictEqual(n, 240000);
+  assert.ok(nAtFirstTimer >= 0 && nAtFirstTimer < n, 'a 1 ms timer ran while the file was read (first at packet ' + nAtFirstTimer + ')');
+  assert.ok(timers >= 2, 'timers ran ' + timers + ' times');
+});
+
+test('nanosecond option keeps nanoseconds in the header timestamp field', async () => {
+  // The first record of this nanosecond file is 1418145369.999999999 (tcpdump -tt --nano).
+  const file = path.join(CAPTURES, 'timestamp_invalid_nano.pcap');
+  const micro = await readAll(file);
+  const nano = await readAll(file, { nanosecond: true });
+  assert.strictEqual(micro.packets.length, nano.packets.length);
+  assert.deepStrictEqual(headerOf(micro.packets[0]).slice(0, 2), [1418145369, 999999]);
+  assert.deepStrictEqual(headerOf(nano.packets[0]).slice(0, 2), [1418145369, 999999999]);
+});
