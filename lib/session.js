@@ -7,6 +7,9 @@ const errors = require('./errors');
 
 const debug = util.debuglog('pcap');
 
+// Event-loop turns to poll for the next batch before waiting to be woken.
+const MAX_POLLS = 16;
+
 // node_pcap's writable `warningHandler` lives in index.js; it gives us a way to reach it.
 let warn = (text) => console.warn('warning: %s - this may not actually work', text);
 function setWarningSink(fn) {
@@ -21,6 +24,12 @@ function PacketWithHeader(buf, header, link_type) {
   this.header = header;
   this.link_type = link_type;
 }
+
+// A Buffer view made the cheap way: constructing a Uint8Array subclass whose prototype chain
+// includes Buffer.prototype costs half of `buf.subarray()`. Instances are Buffers for every
+// purpose (Buffer.isBuffer, instanceof, every Buffer method, util.inspect).
+class PacketBuffer extends Uint8Array {}
+Object.setPrototypeOf(PacketBuffer.prototype, Buffer.prototype);
 
 function roundOr(v, dflt) {
   return typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : dflt;
@@ -61,6 +70,7 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   Object.defineProperty(this, '_batch', { value: null, writable: true });
   Object.defineProperty(this, '_off', { value: 0, writable: true });
   Object.defineProperty(this, '_scheduled', { value: false, writable: true });
+  Object.defineProperty(this, '_polls', { value: 0, writable: true });
   Object.defineProperty(this, '_ended', { value: false, writable: true });
   const drain = () => this._drain();
   Object.defineProperty(this, '_drainFn', { value: drain });
@@ -102,8 +112,19 @@ PcapSession.prototype._drain = function () {
   if (!this.opened || this._ended) return;
   let batch = this._batch;
   if (batch === null) {
-    const r = this.session.take();
-    if (r === null) return; // nothing now: the capture thread wakes us for the next batch
+    // Right after a batch, poll a few event-loop turns for the next one: cheaper than having
+    // the capture thread wake us (a system call and a thread switch) for every batch.
+    const polling = this._polls < MAX_POLLS;
+    const r = this.session.take(polling);
+    if (r === null) {
+      if (polling) {
+        this._polls++;
+        this._scheduled = true;
+        setImmediate(this._drainFn);
+      }
+      return; // otherwise the capture thread wakes us for the next batch
+    }
+    this._polls = 0;
     if (typeof r === 'string') {
       this._end(r);
       return;
@@ -116,6 +137,8 @@ PcapSession.prototype._drain = function () {
   setImmediate(this._drainFn);
 
   const link_type = this.link_type;
+  const ab = batch.buffer;
+  const base = batch.byteOffset;
   const end = batch.length;
   let off = this._off;
   while (off < end) {
@@ -124,7 +147,8 @@ PcapSession.prototype._drain = function () {
     const start = off + 16;
     const stop = start + caplen;
     this._off = stop;
-    const raw = new PacketWithHeader(batch.subarray(start, stop), batch.subarray(off, start), link_type);
+    const raw = new PacketWithHeader(new PacketBuffer(ab, base + start, caplen),
+      new PacketBuffer(ab, base + off, 16), link_type);
     off = stop;
     this.emit('packet', raw);
     if (!this.opened) return;

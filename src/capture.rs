@@ -8,14 +8,16 @@ use std::sync::{Arc, Mutex};
 use pcap::{Activated, Active, Capture, Inactive, Offline, Packet, Precision, Savefile};
 
 use crate::error::{classify_live, pcap_text, CapError, CapResult, PERM_HINT};
-use crate::queue::{BatchBuilder, Finish, Mode, Queue};
+use crate::queue::{BatchBuilder, Finish, Mode, Pool, Queue};
 
 /// Default size of one batch handed to JavaScript.
-pub const DEFAULT_BATCH_BYTES: usize = 256 * 1024;
+pub const DEFAULT_BATCH_BYTES: usize = 64 * 1024;
+/// Blocks kept for reuse per session.
+const POOL_BLOCKS: usize = 64;
 /// Default bound of the application buffer of a live session.
 pub const DEFAULT_APP_BUFFER_BYTES: usize = 256 * 1024 * 1024;
 /// Bound of the queue of a file session (the reader waits when it is full).
-pub const OFFLINE_QUEUE_BYTES: usize = 4 * 1024 * 1024;
+pub const OFFLINE_QUEUE_BYTES: usize = 1024 * 1024;
 /// Longest time the live thread blocks in libpcap before it checks whether it must stop.
 const MAX_POLL_MS: i32 = 250;
 
@@ -115,6 +117,8 @@ pub trait Waker: Send + 'static {
 /// The part of a running session shared by the thread and JavaScript.
 pub struct Core {
     pub queue: Queue,
+    /// Batch memory handed back by JavaScript.
+    pub pool: Arc<Pool>,
     pub live: bool,
     breaker: Mutex<Option<pcap::BreakLoop>>,
 }
@@ -308,6 +312,7 @@ impl Prepared {
         let live = self.is_live();
         let core = Arc::new(Core {
             queue: Queue::new(self.queue_bytes),
+            pool: Arc::new(Pool::new(POOL_BLOCKS)),
             live,
             breaker: Mutex::new(None),
         });
@@ -376,7 +381,7 @@ impl<'a, W: Waker> Reader<'a, W> {
             core,
             waker,
             savefile,
-            builder: BatchBuilder::new(batch_bytes.max(1024)),
+            builder: BatchBuilder::new(batch_bytes.max(1024), Arc::clone(&core.pool)),
             mode,
             gone: false,
         }
@@ -604,7 +609,7 @@ mod tests {
     fn read_all(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, Finish) {
         let mut packets = 0u64;
         loop {
-            match core.queue.take() {
+            match core.queue.take(false) {
                 Take::Batch(b) => {
                     let mut off = 0usize;
                     while off < b.data.len() {
@@ -700,7 +705,7 @@ mod tests {
         core.stop();
         let mut how = None;
         for _ in 0..10_000 {
-            match core.queue.take() {
+            match core.queue.take(false) {
                 Take::Finished(f) => {
                     how = Some(f);
                     break;

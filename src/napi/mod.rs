@@ -12,7 +12,7 @@ use crate::capture::{
     DEFAULT_BATCH_BYTES,
 };
 use crate::error::{CapError, PERM_HINT};
-use crate::queue::{Finish, Take};
+use crate::queue::{Finish, Pool, Take};
 use crate::writer::Writer;
 
 /// The wake-up call from the capture thread: no arguments, the callee handles no error argument.
@@ -21,6 +21,26 @@ type WakeFn = ThreadsafeFunction<(), Unknown<'static>, (), Status, false>;
 fn js_error(e: CapError) -> Error {
     // JavaScript (lib/errors.js) turns the "[CODE] message" form into an Error with `code`.
     Error::new(Status::GenericFailure, e.to_string())
+}
+
+/// Hands a batch to JavaScript without copying; its block returns to the pool when the garbage
+/// collector drops the Buffer (and every view into it).
+fn batch_buffer<'env>(
+    env: &'env Env,
+    mut data: Vec<u8>,
+    pool: &Arc<Pool>,
+) -> Result<BufferSlice<'env>> {
+    let ptr = data.as_mut_ptr();
+    let len = data.len();
+    let pool = Arc::clone(pool);
+    // SAFETY: `ptr` points at `len` initialised bytes owned by `data`; `data` moves into the
+    // finalize hint, so its heap block stays where it is, untouched by Rust, until the finalizer
+    // runs after JavaScript can no longer reach the Buffer; only then is the block reused.
+    unsafe {
+        BufferSlice::from_external(env, ptr, len, data, move |_env, data: Vec<u8>| {
+            pool.put(data)
+        })
+    }
 }
 
 struct TsfnWaker(WakeFn);
@@ -179,14 +199,20 @@ impl NativeSession {
         self.warnings.clone()
     }
 
-    /// The next batch (a Buffer of records), `null` when none waits now (the next one wakes
-    /// JavaScript again), or a string when the capture has ended: `""` for the end of a file or
-    /// a close, otherwise the read error.
+    /// The next batch (a Buffer of records), `null` when none waits now, or a string when the
+    /// capture has ended: `""` for the end of a file or a close, otherwise the read error. After
+    /// a `null` the next batch wakes JavaScript again, unless `polling` (then call again soon).
     #[napi]
-    pub fn take(&self) -> Option<Either<Buffer, String>> {
-        let core = self.core.as_ref()?;
-        match core.queue.take() {
-            Take::Batch(b) => Some(Either::A(Buffer::from(b.data))),
+    pub fn take<'env>(
+        &self,
+        env: &'env Env,
+        polling: bool,
+    ) -> Result<Option<Either<BufferSlice<'env>, String>>> {
+        let Some(core) = self.core.as_ref() else {
+            return Ok(None);
+        };
+        Ok(match core.queue.take(polling) {
+            Take::Batch(b) => Some(Either::A(batch_buffer(env, b.data, &core.pool)?)),
             Take::Empty => None,
             Take::Finished(Finish::Eof) | Take::Finished(Finish::Stopped) => {
                 Some(Either::B(String::new()))
@@ -196,7 +222,7 @@ impl NativeSession {
             } else {
                 msg
             })),
-        }
+        })
     }
 
     /// Stops the thread and releases the handle. Idempotent; never waits for the thread.
