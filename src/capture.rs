@@ -402,6 +402,9 @@ impl<'a, W: Waker> Reader<'a, W> {
         if let Some(sf) = self.savefile.as_mut() {
             sf.write(p);
         }
+        if !self.builder.fits(p.data.len()) {
+            self.flush();
+        }
         self.builder.push(
             i64::from(p.header.ts.tv_sec),
             i64::from(p.header.ts.tv_usec),

@@ -81,7 +81,7 @@ impl BatchBuilder {
     pub fn new(limit: usize, pool: Arc<Pool>) -> Self {
         BatchBuilder {
             batch: Batch {
-                data: pool.get(limit + 64 * 1024),
+                data: pool.get(limit),
                 packets: 0,
             },
             limit,
@@ -102,6 +102,12 @@ impl BatchBuilder {
         self.batch.packets += 1;
     }
 
+    /// Whether a packet of `caplen` bytes fits without growing the block (an empty batch takes
+    /// any packet).
+    pub fn fits(&self, caplen: usize) -> bool {
+        self.is_empty() || self.batch.data.len() + RECORD_HEADER + caplen <= self.limit
+    }
+
     pub fn is_full(&self) -> bool {
         self.batch.data.len() >= self.limit
     }
@@ -113,7 +119,7 @@ impl BatchBuilder {
     /// Takes the current batch and starts a new one.
     pub fn take(&mut self) -> Batch {
         let fresh = Batch {
-            data: self.pool.get(self.limit + 64 * 1024),
+            data: self.pool.get(self.limit),
             packets: 0,
         };
         std::mem::replace(&mut self.batch, fresh)
@@ -304,7 +310,7 @@ mod tests {
     #[test]
     fn pool_recycles_blocks_up_to_its_bound() {
         let pool = Arc::new(Pool::new(1));
-        let mut v = pool.get(50 + 64 * 1024);
+        let mut v = pool.get(50);
         v.extend_from_slice(&[1, 2, 3]);
         let ptr = v.as_ptr();
         pool.put(v);
