@@ -39,14 +39,20 @@ if (!headers.some((h) => fs.existsSync(h)) && pkg.status !== 0) {
   fail('the libpcap headers are missing: install them (Debian/Ubuntu: apt-get install libpcap-dev; Fedora: dnf install libpcap-devel; Alpine: apk add libpcap-dev), then run npm install again');
 }
 
+// In a git checkout keep target/ for incremental builds; installed as a dependency, build in a
+// temporary folder and leave only the addon behind.
+const checkout = fs.existsSync(path.join(root, '.git'));
+const targetDir = process.env.CARGO_TARGET_DIR ||
+  (checkout ? path.join(root, 'target') : fs.mkdtempSync(path.join(require('os').tmpdir(), 'pcap-build-')));
 const build = spawnSync(cargo, ['build', '--release', '--locked', '--lib'], {
   cwd: root,
   stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, CARGO_TARGET_DIR: targetDir },
 });
 if (build.status !== 0) fail('cargo build failed (see the messages above)');
 
-const targetDir = process.env.CARGO_TARGET_DIR || path.join(root, 'target');
 const lib = path.join(targetDir, 'release',
   process.platform === 'darwin' ? 'libnode_pcap.dylib' : 'libnode_pcap.so');
 if (!fs.existsSync(lib)) fail('cargo build produced no ' + lib);
 fs.copyFileSync(lib, target);
+if (!checkout && !process.env.CARGO_TARGET_DIR) fs.rmSync(targetDir, { recursive: true, force: true });
