@@ -1,0 +1,42 @@
+'use strict';
+// Internal: the ethertype dispatch shared by Ethernet, SLL, SLL2 and LLC.
+var internal = require('./_internal');
+var IPv4 = require('./ipv4');
+var IPv6 = require('./ipv6');
+var Arp = require('./arp');
+
+// Returns the payload decoder (or node_pcap's LLDP placeholder string), or null.
+function decodeEthertype(who, ethertype, emitter, raw_packet, offset) {
+    switch (ethertype) {
+    case 0x0800:
+        return new IPv4(emitter).decode(raw_packet, offset);
+    case 0x0806:
+        return new Arp(emitter).decode(raw_packet, offset);
+    case 0x86dd:
+        return new IPv6(emitter).decode(raw_packet, offset);
+    case 0x88cc:
+        return 'need to implement LLDP';
+    default:
+        internal.debug('node_pcap: ' + who + '() - Don\'t know how to decode ethertype ' + ethertype);
+        return null;
+    }
+}
+
+function ethertypeName(ethertype) {
+    switch (ethertype) {
+    case 0x0800: return ' IPv4';
+    case 0x0806: return ' ARP';
+    case 0x86dd: return ' IPv6';
+    case 0x88cc: return ' LLDP';
+    default: return ' ethertype ' + ethertype;
+    }
+}
+
+var PACKET_TYPES = ['recv_us', 'broadcast', 'multicast', 'remote_remote', 'sent_us'];
+
+// SLL/SLL2 packet type names.
+function packetTypeName(t) {
+    return t >= 0 && t < PACKET_TYPES.length ? PACKET_TYPES[t] : '';
+}
+
+module.exports = { packetTypeName: packetTypeName, decodeEthertype: decodeEthertype, ethertypeName: ethertypeName };

@@ -1,0 +1,141 @@
+'use strict';
+var Buffer = require('buffer').Buffer;
+var IPv4Addr = require('./ipv4_addr');
+var internal = require('./_internal');
+
+// Exported before requiring ip_protocols, which requires this module back.
+module.exports = IPv4;
+var protocols = require('./ip_protocols');
+
+function IPFlags(emitter) {
+    this.emitter = emitter;
+    this.reserved = undefined;
+    this.doNotFragment = undefined;
+    this.moreFragments = undefined;
+}
+
+IPFlags.prototype.decode = function (raw_flags) {
+    this.reserved = (raw_flags & 0x80) !== 0;
+    this.doNotFragment = (raw_flags & 0x40) !== 0;
+    this.moreFragments = (raw_flags & 0x20) !== 0;
+    return this;
+};
+
+IPFlags.prototype.toString = function () {
+    return '[' + (this.reserved ? 'r' : '') + (this.doNotFragment ? 'd' : '') + (this.moreFragments ? 'm' : '') + ']';
+};
+
+function IPv4(emitter) {
+    this.emitter = emitter;
+    this.version = undefined;
+    this.headerLength = undefined;
+    this.diffserv = undefined;
+    this.length = undefined;
+    this.identification = undefined;
+    this.flags = undefined;
+    this.fragmentOffset = undefined;
+    this.ttl = undefined;
+    this.protocol = undefined;
+    this.headerChecksum = undefined;
+    this.saddr = undefined;
+    this.daddr = undefined;
+    this.protocolName = undefined;
+    this.payload = undefined;
+}
+
+IPv4.prototype.decoderName = 'ipv4';
+IPv4.prototype.eventsOnDecode = true;
+
+// https://www.rfc-editor.org/rfc/rfc791
+IPv4.prototype.decode = function (raw_packet, offset) {
+    var avail = raw_packet.length - offset;
+    if (!(avail >= 20)) {
+        return this._decodeShort(raw_packet, offset, avail);
+    }
+    var b0 = raw_packet[offset];
+    this.version = b0 >> 4;
+    this.headerLength = (b0 & 0x0f) << 2;
+    this.diffserv = raw_packet[offset + 1];
+    this.length = (raw_packet[offset + 2] << 8) | raw_packet[offset + 3];
+    this.identification = (raw_packet[offset + 4] << 8) | raw_packet[offset + 5];
+    var b6 = raw_packet[offset + 6];
+    this.flags = new IPFlags().decode(b6);
+    this.fragmentOffset = (((b6 & 0x1f) << 8) | raw_packet[offset + 7]) << 3;
+    this.ttl = raw_packet[offset + 8];
+    this.protocol = raw_packet[offset + 9];
+    this.headerChecksum = (raw_packet[offset + 10] << 8) | raw_packet[offset + 11];
+    this.saddr = new IPv4Addr(raw_packet, offset + 12);
+    this.daddr = new IPv4Addr(raw_packet, offset + 16);
+    // IP options (headerLength > 20) are not parsed.
+
+    var hl = this.headerLength;
+    if (hl < 20) {
+        this._error = 'invalid IPv4 header length ' + hl;
+    } else if (this.fragmentOffset > 0) {
+        // Not the first fragment: no transport header here, keep the raw bytes.
+        var end = this.length >= hl ? offset + this.length : raw_packet.length;
+        this.payload = raw_packet.subarray(offset + (hl < avail ? hl : avail), end);
+        this.isFragment = true;
+    } else {
+        var Decoder = protocols[this.protocol];
+        if (Decoder === undefined) {
+            this.protocolName = 'Unknown';
+        } else if (hl > avail) {
+            this._error = 'truncated IPv4 header: ' + avail + ' of ' + hl + ' bytes captured';
+        } else if (internal.nesting.depth >= internal.MAX_DEPTH) {
+            this._error = 'too many nested headers';
+        } else {
+            internal.nesting.depth++;
+            this.payload = new Decoder(this.emitter).decode(raw_packet, offset + hl, this.length - hl);
+            internal.nesting.depth--;
+            if (this.flags.moreFragments) { this.isFragment = true; }
+        }
+    }
+
+    if (this.emitter) { this.emitter.emit('ipv4', this); }
+    return this;
+};
+
+// Fewer than 20 bytes: fill in what is there, record the reason and stop.
+IPv4.prototype._decodeShort = function (raw_packet, offset, avail) {
+    var u8 = internal.u8, u16 = internal.u16;
+    if (avail > 0) {
+        var b0 = raw_packet[offset];
+        this.version = b0 >> 4;
+        this.headerLength = (b0 & 0x0f) << 2;
+    }
+    this.diffserv = u8(raw_packet, offset + 1);
+    this.length = u16(raw_packet, offset + 2);
+    this.identification = u16(raw_packet, offset + 4);
+    if (avail > 6) {
+        this.flags = new IPFlags().decode(raw_packet[offset + 6]);
+    }
+    if (avail > 7) {
+        this.fragmentOffset = (((raw_packet[offset + 6] & 0x1f) << 8) | raw_packet[offset + 7]) << 3;
+    }
+    this.ttl = u8(raw_packet, offset + 8);
+    this.protocol = u8(raw_packet, offset + 9);
+    this.headerChecksum = u16(raw_packet, offset + 10);
+    if (avail >= 16) { this.saddr = new IPv4Addr(raw_packet, offset + 12); }
+    this._error = 'truncated IPv4 header: ' + (avail > 0 ? avail : 0) + ' of 20 bytes captured';
+    if (this.emitter) { this.emitter.emit('ipv4', this); }
+    return this;
+};
+
+IPv4.prototype.toString = function () {
+    var ret = this.saddr + ' -> ' + this.daddr + ' ';
+    var flags = this.flags ? this.flags.toString() : '[]';
+    if (flags.length > 2) {
+        ret += 'flags ' + flags + ' ';
+    }
+    var p = this.payload;
+    if (p === undefined || p === null) {
+        ret += 'proto ' + this.protocol;
+    } else if (this.isFragment === true && Buffer.isBuffer(p)) {
+        return ret + 'proto ' + this.protocol + ' fragment offset ' + this.fragmentOffset + ' len ' + p.length;
+    } else {
+        ret += p.constructor.name;
+    }
+    return ret + ' ' + p;
+};
+
