@@ -46,6 +46,8 @@ export interface CommonSessionOptions {
   outfile?: string;
   /** Bytes per batch handed to JavaScript (default 64 KiB). */
   batch_size?: number;
+  /** Closes the session when aborted. */
+  signal?: AbortSignal;
 }
 
 export interface LiveSessionOptions extends CommonSessionOptions {
@@ -120,6 +122,12 @@ export declare class PcapSession extends EventEmitter {
   close(): void;
   stats(): CaptureStats;
   inject(data: Buffer): void;
+  /** Stops delivering packets (a file stops being read; a live capture keeps buffering). */
+  pause(): this;
+  resume(): this;
+  isPaused(): boolean;
+  /** Iterates the packets; a file is held back while the loop is slow; `break` closes the session. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<PacketWithHeader>;
 
   on(event: 'packet', listener: (packet: PacketWithHeader) => void): this;
   on(event: 'complete', listener: () => void): this;

@@ -71,6 +71,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   Object.defineProperty(this, '_off', { value: 0, writable: true });
   Object.defineProperty(this, '_scheduled', { value: false, writable: true });
   Object.defineProperty(this, '_polls', { value: 0, writable: true });
+  Object.defineProperty(this, '_paused', { value: false, writable: true });
+  Object.defineProperty(this, '_onClose', { value: [] });
   Object.defineProperty(this, '_ended', { value: false, writable: true });
   const drain = () => this._drain();
   Object.defineProperty(this, '_drainFn', { value: drain });
@@ -103,13 +105,23 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   this.link_type = native.linkTypeName(this.session.linkType);
   this.opened = true;
   for (const w of this.session.warnings()) warn(w);
+  const signal = extra.signal;
+  if (signal) {
+    if (signal.aborted) {
+      this.close();
+    } else {
+      const onAbort = () => this.close();
+      signal.addEventListener('abort', onAbort, { once: true });
+      this._onClose.push(() => signal.removeEventListener('abort', onAbort));
+    }
+  }
 }
 util.inherits(PcapSession, EventEmitter);
 
 // Pulls one batch and emits its packets; schedules itself again until the queue is empty.
 PcapSession.prototype._drain = function () {
   this._scheduled = false;
-  if (!this.opened || this._ended) return;
+  if (!this.opened || this._ended || this._paused) return;
   let batch = this._batch;
   if (batch === null) {
     // Right after a batch, poll a few event-loop turns for the next one: cheaper than having
@@ -151,7 +163,7 @@ PcapSession.prototype._drain = function () {
       new PacketBuffer(ab, base + off, 16), link_type);
     off = stop;
     this.emit('packet', raw);
-    if (!this.opened) return;
+    if (!this.opened || this._paused) return;
   }
   this._batch = null;
 };
@@ -174,6 +186,95 @@ PcapSession.prototype.close = function () {
   this.removeAllListeners();
   if (this.session) this.session.close();
   this._batch = null;
+  const hooks = this._onClose.splice(0);
+  for (const fn of hooks) fn();
+};
+
+// Stops delivering packets until resume(). A paused file session stops reading (nothing is
+// lost); a paused live session keeps capturing into the application buffer (app_buffer_size).
+PcapSession.prototype.pause = function () {
+  this._paused = true;
+  return this;
+};
+
+PcapSession.prototype.resume = function () {
+  if (this._paused) {
+    this._paused = false;
+    if (this.opened && !this._scheduled) {
+      this._scheduled = true;
+      setImmediate(this._drainFn);
+    }
+  }
+  return this;
+};
+
+PcapSession.prototype.isPaused = function () {
+  return this._paused;
+};
+
+// `for await (const raw of session)`: the packets as `packet` events carry them, until the end
+// of a file or close(). Reading pauses the session while HIGH_WATER packets wait, so a slow loop
+// holds a file back instead of buffering it; breaking out of the loop closes the session.
+const HIGH_WATER = 1024;
+PcapSession.prototype[Symbol.asyncIterator] = function () {
+  const session = this;
+  const queue = [];
+  let head = 0;
+  let done = !this.opened;
+  let error = null;
+  let wake = null;
+  const notify = () => {
+    if (wake) {
+      const w = wake;
+      wake = null;
+      w();
+    }
+  };
+  this.on('packet', (raw) => {
+    queue.push(raw);
+    if (queue.length - head >= HIGH_WATER) session.pause();
+    notify();
+  });
+  this.on('complete', () => { done = true; notify(); });
+  this.on('error', (e) => { error = e; notify(); });
+  this._onClose.push(() => { done = true; notify(); });
+  return {
+    next() {
+      return new Promise((resolve, reject) => {
+        const attempt = () => {
+          if (head < queue.length) {
+            const value = queue[head];
+            queue[head++] = undefined;
+            if (head > 4096 && head * 2 > queue.length) {
+              queue.splice(0, head);
+              head = 0;
+            }
+            if (session._paused && queue.length - head <= HIGH_WATER / 2) session.resume();
+            resolve({ value, done: false });
+          } else if (error) {
+            const e = error;
+            error = null;
+            done = true;
+            reject(e);
+          } else if (done) {
+            if (session.opened) session.close(); // the file is finished: release it
+            resolve({ value: undefined, done: true });
+          } else {
+            wake = attempt;
+          }
+        };
+        attempt();
+      });
+    },
+    return() {
+      done = true;
+      session.close();
+      return Promise.resolve({ value: undefined, done: true });
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
 };
 
 PcapSession.prototype.stats = function () {
