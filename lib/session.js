@@ -9,6 +9,8 @@ const debug = util.debuglog('pcap');
 
 // Event-loop turns to poll for the next batch before waiting to be woken.
 const MAX_POLLS = 16;
+// Longest run of packet events before other callbacks get a turn.
+const BUDGET_MS = 2;
 
 // node_pcap's writable `warningHandler` lives in index.js; it gives us a way to reach it.
 let warn = (text) => console.warn('warning: %s - this may not actually work', text);
@@ -118,54 +120,62 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
 }
 util.inherits(PcapSession, EventEmitter);
 
-// Pulls one batch and emits its packets; schedules itself again until the queue is empty.
+// Pulls batches and emits their packets for up to BUDGET_MS, then yields to the event loop and
+// goes on from a setImmediate until the queue is empty.
 PcapSession.prototype._drain = function () {
   this._scheduled = false;
-  if (!this.opened || this._ended || this._paused) return;
-  let batch = this._batch;
-  if (batch === null) {
-    // Right after a batch, poll a few event-loop turns for the next one: cheaper than having
-    // the capture thread wake us (a system call and a thread switch) for every batch.
-    const polling = this._polls < MAX_POLLS;
-    const r = this.session.take(polling);
-    if (r === null) {
-      if (polling) {
-        this._polls++;
-        this._scheduled = true;
-        setImmediate(this._drainFn);
+  const deadline = performance.now() + BUDGET_MS;
+  for (;;) {
+    if (!this.opened || this._ended || this._paused) return;
+    let batch = this._batch;
+    if (batch === null) {
+      // Right after a batch, poll a few event-loop turns for the next one: cheaper than having
+      // the capture thread wake us (a system call and a thread switch) for every batch.
+      const polling = this._polls < MAX_POLLS;
+      const r = this.session.take(polling);
+      if (r === null) {
+        if (polling) {
+          this._polls++;
+          if (!this._scheduled) {
+            this._scheduled = true;
+            setImmediate(this._drainFn);
+          }
+        }
+        return; // otherwise the capture thread wakes us for the next batch
       }
-      return; // otherwise the capture thread wakes us for the next batch
+      this._polls = 0;
+      if (typeof r === 'string') {
+        this._end(r);
+        return;
+      }
+      batch = this._batch = r;
+      this._off = 0;
     }
-    this._polls = 0;
-    if (typeof r === 'string') {
-      this._end(r);
-      return;
+    // Schedule the continuation first, so that a throwing listener does not stall the session.
+    if (!this._scheduled) {
+      this._scheduled = true;
+      setImmediate(this._drainFn);
     }
-    batch = this._batch = r;
-    this._off = 0;
+    const link_type = this.link_type;
+    const ab = batch.buffer;
+    const base = batch.byteOffset;
+    const end = batch.length;
+    let off = this._off;
+    while (off < end) {
+      const caplen = (batch[off + 8] | (batch[off + 9] << 8) | (batch[off + 10] << 16)) +
+        batch[off + 11] * 0x1000000;
+      const start = off + 16;
+      const stop = start + caplen;
+      this._off = stop;
+      const raw = new PacketWithHeader(new PacketBuffer(ab, base + start, caplen),
+        new PacketBuffer(ab, base + off, 16), link_type);
+      off = stop;
+      this.emit('packet', raw);
+      if (!this.opened || this._paused) return;
+    }
+    this._batch = null;
+    if (performance.now() >= deadline) return; // the continuation is scheduled
   }
-  // Schedule the continuation first, so that a throwing listener does not stall the session.
-  this._scheduled = true;
-  setImmediate(this._drainFn);
-
-  const link_type = this.link_type;
-  const ab = batch.buffer;
-  const base = batch.byteOffset;
-  const end = batch.length;
-  let off = this._off;
-  while (off < end) {
-    const caplen = (batch[off + 8] | (batch[off + 9] << 8) | (batch[off + 10] << 16)) +
-      batch[off + 11] * 0x1000000;
-    const start = off + 16;
-    const stop = start + caplen;
-    this._off = stop;
-    const raw = new PacketWithHeader(new PacketBuffer(ab, base + start, caplen),
-      new PacketBuffer(ab, base + off, 16), link_type);
-    off = stop;
-    this.emit('packet', raw);
-    if (!this.opened || this._paused) return;
-  }
-  this._batch = null;
 };
 
 PcapSession.prototype._end = function (message) {
