@@ -5,9 +5,6 @@ const native = require('./lib/native');
 const errors = require('./lib/errors');
 const sessionLib = require('./lib/session');
 const writerLib = require('./lib/writer');
-const decode = require('./decode').decode;
-const tcpTracker = require('./tcp_tracker');
-const DNSCache = require('./dns_cache');
 
 const { PcapSession } = sessionLib;
 
@@ -66,10 +63,19 @@ let warningHandler = function (x) {
 };
 sessionLib.setWarningSink((text) => warningHandler(text));
 
-exports.decode = decode;
-exports.TCPTracker = tcpTracker.TCPTracker;
-exports.TCPSession = tcpTracker.TCPSession;
-exports.DNSCache = DNSCache.DNSCache || DNSCache;
+// The decoders and the tracker load on first use: a capture-only program does not pay for them.
+// (Getters of the form `return lazy.X` keep them visible as named ESM exports.)
+const lazy = {};
+Object.defineProperties(lazy, {
+  decode: { get() { return require('./decode').decode; } },
+  TCPTracker: { get() { return require('./tcp_tracker').TCPTracker; } },
+  TCPSession: { get() { return require('./tcp_tracker').TCPSession; } },
+  DNSCache: { get() { return require('./dns_cache'); } },
+});
+Object.defineProperty(exports, 'decode', { enumerable: true, get: function () { return lazy.decode; } });
+Object.defineProperty(exports, 'TCPTracker', { enumerable: true, get: function () { return lazy.TCPTracker; } });
+Object.defineProperty(exports, 'TCPSession', { enumerable: true, get: function () { return lazy.TCPSession; } });
+Object.defineProperty(exports, 'DNSCache', { enumerable: true, get: function () { return lazy.DNSCache; } });
 Object.defineProperty(exports, 'warningHandler', {
   enumerable: true,
   get() { return warningHandler; },
