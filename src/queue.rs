@@ -326,6 +326,26 @@ mod tests {
     }
 
     #[test]
+    fn fits_within_the_block() {
+        let mut b = BatchBuilder::new(40, Arc::new(Pool::new(0)));
+        assert!(b.fits(1000), "an empty batch takes any packet");
+        b.push(0, 0, 10, &[0; 10]);
+        assert!(b.fits(14));
+        assert!(!b.fits(15));
+    }
+
+    #[test]
+    fn wakes_once_per_empty_to_non_empty_transition() {
+        let q = Queue::new(1 << 20);
+        assert!(q.push(batch_of(1, 10), Mode::Lossy));
+        assert!(!q.push(batch_of(1, 10), Mode::Lossy));
+        assert!(matches!(q.take(false), Take::Batch(_)));
+        assert!(matches!(q.take(false), Take::Batch(_)));
+        assert!(matches!(q.take(false), Take::Empty));
+        assert!(q.push(batch_of(1, 10), Mode::Lossy));
+    }
+
+    #[test]
     fn polling_take_keeps_the_wake_up_disarmed() {
         let q = Queue::new(1 << 20);
         assert!(q.push(batch_of(1, 10), Mode::Lossy));
