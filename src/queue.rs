@@ -327,11 +327,11 @@ mod tests {
 
     #[test]
     fn fits_within_the_block() {
-        let mut b = BatchBuilder::new(40, Arc::new(Pool::new(0)));
+        let mut b = BatchBuilder::new(60, Arc::new(Pool::new(0)));
         assert!(b.fits(1000), "an empty batch takes any packet");
-        b.push(0, 0, 10, &[0; 10]);
-        assert!(b.fits(14));
-        assert!(!b.fits(15));
+        b.push(0, 0, 10, &[0; 10]); // 26 bytes; another record of 16 + 18 fills 60
+        assert!(b.fits(18));
+        assert!(!b.fits(19));
     }
 
     #[test]
