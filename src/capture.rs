@@ -367,6 +367,7 @@ struct Reader<'a, W: Waker> {
     builder: BatchBuilder,
     mode: Mode,
     gone: bool,
+    unpublished: u64,
 }
 
 impl<'a, W: Waker> Reader<'a, W> {
@@ -384,6 +385,20 @@ impl<'a, W: Waker> Reader<'a, W> {
             builder: BatchBuilder::new(batch_bytes.max(1024), Arc::clone(&core.pool)),
             mode,
             gone: false,
+            unpublished: 0,
+        }
+    }
+
+    /// Adds the packets read since the last call to the shared counter (once per batch rather
+    /// than once per packet).
+    fn publish_count(&mut self) {
+        if self.unpublished > 0 {
+            self.core
+                .queue
+                .counters
+                .packets
+                .fetch_add(self.unpublished, Ordering::Relaxed);
+            self.unpublished = 0;
         }
     }
 
@@ -394,11 +409,7 @@ impl<'a, W: Waker> Reader<'a, W> {
     // time_t and suseconds_t are i64 here but narrower on some targets.
     #[allow(clippy::useless_conversion)]
     fn packet(&mut self, p: &Packet<'_>) {
-        self.core
-            .queue
-            .counters
-            .packets
-            .fetch_add(1, Ordering::Relaxed);
+        self.unpublished += 1;
         if let Some(sf) = self.savefile.as_mut() {
             sf.write(p);
         }
@@ -417,6 +428,7 @@ impl<'a, W: Waker> Reader<'a, W> {
     }
 
     fn flush(&mut self) {
+        self.publish_count();
         if self.builder.is_empty() {
             return;
         }
@@ -430,6 +442,7 @@ impl<'a, W: Waker> Reader<'a, W> {
     }
 
     fn end(mut self, how: Finish) {
+        self.publish_count();
         let how = if self.core.queue.stop_requested() {
             Finish::Stopped
         } else {

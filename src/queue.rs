@@ -93,11 +93,14 @@ impl BatchBuilder {
     pub fn push(&mut self, tv_sec: i64, tv_usec: i64, len: u32, data: &[u8]) {
         let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
         let data = &data[..caplen as usize];
+        let mut header = [0u8; RECORD_HEADER];
+        header[0..4].copy_from_slice(&(tv_sec as u32).to_le_bytes());
+        header[4..8].copy_from_slice(&(tv_usec as u32).to_le_bytes());
+        header[8..12].copy_from_slice(&caplen.to_le_bytes());
+        header[12..16].copy_from_slice(&len.to_le_bytes());
         let d = &mut self.batch.data;
-        d.extend_from_slice(&(tv_sec as u32).to_le_bytes());
-        d.extend_from_slice(&(tv_usec as u32).to_le_bytes());
-        d.extend_from_slice(&caplen.to_le_bytes());
-        d.extend_from_slice(&len.to_le_bytes());
+        d.reserve(RECORD_HEADER + data.len());
+        d.extend_from_slice(&header);
         d.extend_from_slice(data);
         self.batch.packets += 1;
     }
