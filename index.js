@@ -71,11 +71,13 @@ Object.defineProperties(lazy, {
   TCPTracker: { get() { return require('./tcp_tracker').TCPTracker; } },
   TCPSession: { get() { return require('./tcp_tracker').TCPSession; } },
   DNSCache: { get() { return require('./dns_cache'); } },
+  HTTPTracker: { get() { return require('./lib/http').HTTPTracker; } },
 });
 Object.defineProperty(exports, 'decode', { enumerable: true, get: function () { return lazy.decode; } });
 Object.defineProperty(exports, 'TCPTracker', { enumerable: true, get: function () { return lazy.TCPTracker; } });
 Object.defineProperty(exports, 'TCPSession', { enumerable: true, get: function () { return lazy.TCPSession; } });
 Object.defineProperty(exports, 'DNSCache', { enumerable: true, get: function () { return lazy.DNSCache; } });
+Object.defineProperty(exports, 'HTTPTracker', { enumerable: true, get: function () { return lazy.HTTPTracker; } });
 Object.defineProperty(exports, 'warningHandler', {
   enumerable: true,
   get() { return warningHandler; },
