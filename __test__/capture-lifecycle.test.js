@@ -106,7 +106,7 @@ test('1,000 open/close cycles leak no file descriptor or thread', async () => {
   assert.ok(fds() <= f0, 'fds ' + fds() + ' > ' + f0);
 });
 
-test('the addon loads in worker_threads, and a worker\'s sessions stop when it exits', () => {
+test('the addon loads in worker_threads, and a worker\'s sessions (live, paused file) stop when it exits', () => {
   const r = spawnSync(process.execPath, ['-e', `
     const { Worker } = require('worker_threads');
     const fs = require('fs');
@@ -115,6 +115,9 @@ test('the addon loads in worker_threads, and a worker\'s sessions stop when it e
       const pcap = require(${JSON.stringify(ROOT)});
       const live = pcap.createSession('lo', { filter: 'udp port 9 and host 127.0.0.254' });
       live.on('packet', () => {});
+      // A paused file session: its reader thread waits for queue space when the worker goes.
+      const held = pcap.createOfflineSession(${JSON.stringify(HTTP)});
+      held.on('packet', () => held.pause());
       let n = 0;
       const s = pcap.createOfflineSession(${JSON.stringify(HTTP)});
       s.on('packet', () => { n++; });

@@ -436,7 +436,8 @@ impl<'a, W: Waker> Reader<'a, W> {
             let _ = sf.flush();
         }
         let batch = self.builder.take();
-        if self.core.queue.push(batch, self.mode) && !self.waker.wake() {
+        let waker = &self.waker;
+        if self.core.queue.push(batch, self.mode, &|| waker.alive()) && !self.waker.wake() {
             self.gone = true;
         }
     }

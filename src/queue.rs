@@ -216,8 +216,10 @@ impl Queue {
         self.space.notify_all();
     }
 
-    /// Queues a batch. Returns `true` when the consumer must be woken.
-    pub fn push(&self, batch: Batch, mode: Mode) -> bool {
+    /// Queues a batch. Returns `true` when the consumer must be woken. A lossless push waits for
+    /// space, giving up when a stop is requested or `alive()` turns false (the consumer's
+    /// environment is gone, e.g. its worker thread exited).
+    pub fn push(&self, batch: Batch, mode: Mode, alive: &dyn Fn() -> bool) -> bool {
         if batch.packets == 0 {
             return false;
         }
@@ -229,7 +231,14 @@ impl Queue {
                     && st.bytes + len > self.limit
                     && !self.stop_requested()
                 {
-                    st = self.space.wait(st).unwrap_or_else(|e| e.into_inner());
+                    if !alive() {
+                        return false;
+                    }
+                    st = self
+                        .space
+                        .wait_timeout(st, std::time::Duration::from_millis(200))
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
                 }
                 if self.stop_requested() {
                     return false;
@@ -340,28 +349,28 @@ mod tests {
     #[test]
     fn wakes_once_per_empty_to_non_empty_transition() {
         let q = Queue::new(1 << 20);
-        assert!(q.push(batch_of(1, 10), Mode::Lossy));
-        assert!(!q.push(batch_of(1, 10), Mode::Lossy));
+        assert!(q.push(batch_of(1, 10), Mode::Lossy, &|| true));
+        assert!(!q.push(batch_of(1, 10), Mode::Lossy, &|| true));
         assert!(matches!(q.take(false), Take::Batch(_)));
         assert!(matches!(q.take(false), Take::Batch(_)));
         assert!(matches!(q.take(false), Take::Empty));
-        assert!(q.push(batch_of(1, 10), Mode::Lossy));
+        assert!(q.push(batch_of(1, 10), Mode::Lossy, &|| true));
     }
 
     #[test]
     fn polling_take_keeps_the_wake_up_disarmed() {
         let q = Queue::new(1 << 20);
-        assert!(q.push(batch_of(1, 10), Mode::Lossy));
+        assert!(q.push(batch_of(1, 10), Mode::Lossy, &|| true));
         assert!(matches!(q.take(true), Take::Batch(_)));
         assert!(matches!(q.take(true), Take::Empty));
         assert!(
-            !q.push(batch_of(1, 10), Mode::Lossy),
+            !q.push(batch_of(1, 10), Mode::Lossy, &|| true),
             "the poller will see it: no wake-up"
         );
         assert!(matches!(q.take(true), Take::Batch(_)));
         assert!(matches!(q.take(false), Take::Empty));
         assert!(
-            q.push(batch_of(1, 10), Mode::Lossy),
+            q.push(batch_of(1, 10), Mode::Lossy, &|| true),
             "re-armed by a non-polling take"
         );
         assert!(!q.finish(Finish::Eof));
@@ -372,8 +381,8 @@ mod tests {
     #[test]
     fn lossy_push_discards_beyond_the_bound_and_counts() {
         let q = Queue::new(100);
-        assert!(q.push(batch_of(3, 30), Mode::Lossy)); // 138 bytes: first batch always fits
-        assert!(!q.push(batch_of(2, 10), Mode::Lossy));
+        assert!(q.push(batch_of(3, 30), Mode::Lossy, &|| true)); // 138 bytes: first batch always fits
+        assert!(!q.push(batch_of(2, 10), Mode::Lossy, &|| true));
         assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 2);
         assert_eq!(q.queued_bytes(), 3 * 46);
     }
@@ -381,9 +390,10 @@ mod tests {
     #[test]
     fn lossless_push_waits_for_space() {
         let q = Arc::new(Queue::new(100));
-        assert!(q.push(batch_of(2, 40), Mode::Lossless));
+        assert!(q.push(batch_of(2, 40), Mode::Lossless, &|| true));
         let q2 = Arc::clone(&q);
-        let producer = std::thread::spawn(move || q2.push(batch_of(2, 40), Mode::Lossless));
+        let producer =
+            std::thread::spawn(move || q2.push(batch_of(2, 40), Mode::Lossless, &|| true));
         std::thread::sleep(std::time::Duration::from_millis(50));
         assert!(!producer.is_finished());
         assert!(matches!(q.take(false), Take::Batch(_)));
@@ -394,18 +404,35 @@ mod tests {
     #[test]
     fn stop_releases_a_waiting_producer() {
         let q = Arc::new(Queue::new(10));
-        q.push(batch_of(1, 40), Mode::Lossless);
+        q.push(batch_of(1, 40), Mode::Lossless, &|| true);
         let q2 = Arc::clone(&q);
-        let producer = std::thread::spawn(move || q2.push(batch_of(1, 40), Mode::Lossless));
+        let producer =
+            std::thread::spawn(move || q2.push(batch_of(1, 40), Mode::Lossless, &|| true));
         std::thread::sleep(std::time::Duration::from_millis(20));
         q.request_stop();
         assert_eq!(producer.join().ok(), Some(false));
     }
 
     #[test]
+    fn a_gone_consumer_releases_a_waiting_producer() {
+        let q = Arc::new(Queue::new(10));
+        q.push(batch_of(1, 40), Mode::Lossless, &|| true);
+        let gone = Arc::new(AtomicBool::new(false));
+        let (q2, gone2) = (Arc::clone(&q), Arc::clone(&gone));
+        let producer = std::thread::spawn(move || {
+            q2.push(batch_of(1, 40), Mode::Lossless, &|| {
+                !gone2.load(Ordering::Relaxed)
+            })
+        });
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        gone.store(true, Ordering::Relaxed);
+        assert_eq!(producer.join().ok(), Some(false));
+    }
+
+    #[test]
     fn finish_is_reported_after_the_last_batch() {
         let q = Queue::new(1 << 20);
-        q.push(batch_of(1, 10), Mode::Lossless);
+        q.push(batch_of(1, 10), Mode::Lossless, &|| true);
         assert!(!q.finish(Finish::Eof));
         assert!(matches!(q.take(false), Take::Batch(_)));
         assert!(matches!(q.take(false), Take::Finished(Finish::Eof)));
