@@ -280,12 +280,14 @@ DNS.prototype.decode_RR = function (is_question) {
 DNS.prototype.decode_rdata = function (rr, o, end) {
     var r = this.raw_packet;
     var len = end - o;
+    // Class IN. In mDNS the top bit of the class is the cache-flush flag (RFC 6762 section 10.2).
+    var isIN = (rr.class & 0x7fff) === 1;
     switch (rr.type) {
     case 1: // A
-        if (rr.class === 1 && len >= 4) { rr.rdata = new IPv4Addr(r, o); }
+        if (isIN && len >= 4) { rr.rdata = new IPv4Addr(r, o); }
         break;
     case 2: // NS
-        if (rr.class === 1) { rr.rdata = this.read_name(); }
+        if (isIN) { rr.rdata = this.read_name(); }
         break;
     case 5: // CNAME
     case 12: // PTR
@@ -330,7 +332,7 @@ DNS.prototype.decode_rdata = function (rr, o, end) {
         rr.rdata = strings;
         break;
     case 28: // AAAA
-        if (rr.class === 1 && len === 16) {
+        if (isIN && len === 16) {
             rr.rdata = new IPv6Addr(r, o);
             rr.data = rr.rdata; // node_pcap 3.1.0 stored (an empty) address here
         }

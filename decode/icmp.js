@@ -11,6 +11,10 @@ function ICMP(emitter) {
 ICMP.prototype.decoderName = 'icmp';
 ICMP.prototype.eventsOnDecode = true;
 
+// ICMP types whose header carries an identifier and a sequence number:
+// echo (0, 8), timestamp (13, 14), information (15, 16), address mask (17, 18, RFC 950).
+var HAS_ID_SEQ = { 0: true, 8: true, 13: true, 14: true, 15: true, 16: true, 17: true, 18: true };
+
 // https://www.rfc-editor.org/rfc/rfc792
 ICMP.prototype.decode = function (raw_packet, offset) {
     var r = raw_packet;
@@ -19,11 +23,13 @@ ICMP.prototype.decode = function (raw_packet, offset) {
     this.checksum = internal.u16(r, offset + 2);
     if (this.checksum === undefined) {
         this._error = 'truncated ICMP header';
-    } else if (this.type === 0 || this.type === 8) {
-        // Echo reply / request: identifier and sequence number.
+    } else if (HAS_ID_SEQ[this.type] === true) {
+        // Echo, timestamp, information and address mask messages: identifier and sequence number.
         this.id = internal.u16(r, offset + 4);
         this.seq = internal.u16(r, offset + 6);
-        if (this.seq === undefined) { this._error = 'truncated ICMP echo header'; }
+        if (this.seq === undefined) {
+            this._error = 'truncated ICMP ' + (this.type === 0 || this.type === 8 ? 'echo' : 'query') + ' header';
+        }
     }
     if (this.emitter) { this.emitter.emit('icmp', this); }
     return this;

@@ -69,8 +69,13 @@ IPv4.prototype.decode = function (raw_packet, offset) {
     // IP options (headerLength > 20) are not parsed.
 
     var hl = this.headerLength;
+    // Total length 0: a TSO / BIG TCP segment captured before segmentation; the
+    // segment is the rest of the frame (tshark does the same).
+    var segmentLength = this.length === 0 ? avail - hl : this.length - hl;
     if (hl < 20) {
         this._error = 'invalid IPv4 header length ' + hl;
+    } else if (this.length !== 0 && this.length < hl) {
+        this._error = 'invalid IPv4 total length ' + this.length + ' (header length ' + hl + ')';
     } else if (this.fragmentOffset > 0) {
         // Not the first fragment: no transport header here, keep the raw bytes.
         var end = this.length >= hl ? offset + this.length : raw_packet.length;
@@ -86,7 +91,7 @@ IPv4.prototype.decode = function (raw_packet, offset) {
             this._error = 'too many nested headers';
         } else {
             internal.nesting.depth++;
-            this.payload = new Decoder(this.emitter).decode(raw_packet, offset + hl, this.length - hl);
+            this.payload = new Decoder(this.emitter).decode(raw_packet, offset + hl, segmentLength);
             internal.nesting.depth--;
             if (this.flags.moreFragments) { this.isFragment = true; }
         }

@@ -39,8 +39,10 @@ IPv6.prototype.decode = function (raw_packet, offset) {
     this.daddr = new IPv6Addr(raw_packet, offset + 24);
 
     var len = this.payloadLength;
-    if (len === 0 && this.nextHeader === 0) {
-        len = avail - 40; // jumbogram: the real length is in a hop-by-hop option
+    if (len === 0 && this.nextHeader !== 59) {
+        // A jumbogram (the real length is in a hop-by-hop option), or a TSO / BIG TCP
+        // segment captured before segmentation: the payload is the rest of the frame.
+        len = avail - 40;
     }
     var Decoder = protocols[this.nextHeader];
     if (Decoder === undefined) {
