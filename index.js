@@ -66,12 +66,16 @@ sessionLib.setWarningSink((text) => warningHandler(text));
 // The decoders and the tracker load on first use: a capture-only program does not pay for them.
 // (Getters of the form `return lazy.X` keep them visible as named ESM exports.)
 const lazy = {};
+function lazyGetter(load) {
+  let value;
+  return { get() { return value === undefined ? (value = load()) : value; } };
+}
 Object.defineProperties(lazy, {
-  decode: { get() { return require('./decode').decode; } },
-  TCPTracker: { get() { return require('./tcp_tracker').TCPTracker; } },
-  TCPSession: { get() { return require('./tcp_tracker').TCPSession; } },
-  DNSCache: { get() { return require('./dns_cache'); } },
-  HTTPTracker: { get() { return require('./lib/http').HTTPTracker; } },
+  decode: lazyGetter(() => require('./decode').decode),
+  TCPTracker: lazyGetter(() => require('./tcp_tracker').TCPTracker),
+  TCPSession: lazyGetter(() => require('./tcp_tracker').TCPSession),
+  DNSCache: lazyGetter(() => require('./dns_cache')),
+  HTTPTracker: lazyGetter(() => require('./lib/http').HTTPTracker),
 });
 Object.defineProperty(exports, 'decode', { enumerable: true, get: function () { return lazy.decode; } });
 Object.defineProperty(exports, 'TCPTracker', { enumerable: true, get: function () { return lazy.TCPTracker; } });
