@@ -20,11 +20,11 @@ export declare class NativeSession {
   /** Non-fatal messages from opening (for `warningHandler`). */
   warnings(): Array<string>
   /**
-   * The next batch (a Buffer of records), `null` when none waits now (the next one wakes
-   * JavaScript again), or a string when the capture has ended: `""` for the end of a file or
-   * a close, otherwise the read error.
+   * The next batch (a Buffer of records), `null` when none waits now, or a string when the
+   * capture has ended: `""` for the end of a file or a close, otherwise the read error. After
+   * a `null` the next batch wakes JavaScript again, unless `polling` (then call again soon).
    */
-  take(): Buffer | string | null
+  take(polling: boolean): Buffer | string | null
   /** Stops the thread and releases the handle. Idempotent; never waits for the thread. */
   close(): void
   /** `[ps_recv, ps_drop, ps_ifdrop, app_drop, packets_read, queued_bytes]`. */
