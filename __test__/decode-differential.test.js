@@ -1,7 +1,7 @@
 'use strict';
 // Differential test: every packet of the capture corpus, decoded by this
 // package and by node_pcap 3.1.0 (pcap-original). Same toString() and same
-// own properties in the same order, except the fixes listed in decode/DIFFERENCES.md.
+// own properties in the same order, except the fixes listed in docs/decoders.md.
 var test = require('node:test');
 var assert = require('node:assert/strict');
 var corpus = require('./fixtures-decode/corpus');
@@ -11,7 +11,7 @@ var orig = require('pcap-original/decode');
 var NODE_PCAP_LINKS = ['LINKTYPE_ETHERNET', 'LINKTYPE_NULL', 'LINKTYPE_RAW', 'LINKTYPE_IEEE802_11_RADIO',
     'LINKTYPE_LINUX_SLL'];
 
-// Properties this package appends after node_pcap's own (DIFFERENCES.md, "Additions").
+// Properties this package appends after node_pcap's own (docs/decoders.md, "Additions").
 var APPENDED = ['_error', 'isFragment', 'tfo', 'mptcp', 'unknown', 'id', 'seq', 'sFlag', 'qrv', 'qqic',
     'numberOfSources', 'sources', 'numberOfGroupRecords', 'groupRecords', 'vlans', 'addr4', 'qosControl',
     'targetAddress', 'namespaces', 'vendorNamespaces', 'tlv', 'hop_set', 'hop_pattern', 'reference_number',
