@@ -3,7 +3,7 @@
 // TCPTracker / TCPSession: node_pcap 3.1.0's TCP session tracker (compat.md §2.8),
 // with IPv6, removal of ended sessions, bounded memory and optional stream reassembly.
 //
-// Differences from node_pcap are listed in __test__/helpers-tracker/DIFFERENCES.md.
+// Differences from node_pcap are listed in docs/tracker.md.
 
 const EventEmitter = require('events').EventEmitter;
 const util = require('util');
@@ -53,6 +53,8 @@ function readOptions(options) {
     return o;
 }
 
+const DEFAULT_OPTIONS = readOptions(undefined);
+
 // ---------------------------------------------------------------------------
 // Address text
 
@@ -92,53 +94,204 @@ function endpointText(isV6, addr, port) {
     return isV6 ? '[' + ipv6Text(a) + ']:' + port : ipv4Text(a) + ':' + port;
 }
 
-// Session lookup without building strings: the two endpoints of a packet as ten
-// int32 values [src addr words 0-3, sport, dst addr words 0-3, dport] (an IPv4
-// address is word 0), and a hash that is the same in both directions.
-function fillEndpoints(e, v6, ip, tcp) {
-    const s = ip.saddr.addr;
-    const d = ip.daddr.addr;
-    if (v6) {
-        e[0] = (s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3];
-        e[1] = (s[4] << 24) | (s[5] << 16) | (s[6] << 8) | s[7];
-        e[2] = (s[8] << 24) | (s[9] << 16) | (s[10] << 8) | s[11];
-        e[3] = (s[12] << 24) | (s[13] << 16) | (s[14] << 8) | s[15];
-        e[5] = (d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3];
-        e[6] = (d[4] << 24) | (d[5] << 16) | (d[6] << 8) | d[7];
-        e[7] = (d[8] << 24) | (d[9] << 16) | (d[10] << 8) | d[11];
-        e[8] = (d[12] << 24) | (d[13] << 16) | (d[14] << 8) | d[15];
+// Session lookup without building strings. A packet's endpoints are written into its
+// Parsed record as int32 values (small integers, no allocation): the source and
+// destination address words a0-a3 / b0-b3 (an IPv4 address is word 0, the others 0)
+// and the ports (sport << 16 | dport). The hash is the same in both directions.
+function fillEndpoints(p) {
+    const s = p.ip.saddr.addr;
+    const d = p.ip.daddr.addr;
+    if (p.v6) {
+        p.a0 = (s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3];
+        p.a1 = (s[4] << 24) | (s[5] << 16) | (s[6] << 8) | s[7];
+        p.a2 = (s[8] << 24) | (s[9] << 16) | (s[10] << 8) | s[11];
+        p.a3 = (s[12] << 24) | (s[13] << 16) | (s[14] << 8) | s[15];
+        p.b0 = (d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3];
+        p.b1 = (d[4] << 24) | (d[5] << 16) | (d[6] << 8) | d[7];
+        p.b2 = (d[8] << 24) | (d[9] << 16) | (d[10] << 8) | d[11];
+        p.b3 = (d[12] << 24) | (d[13] << 16) | (d[14] << 8) | d[15];
     } else {
-        e[0] = (s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3];
-        e[1] = 0; e[2] = 0; e[3] = 0;
-        e[5] = (d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3];
-        e[6] = 0; e[7] = 0; e[8] = 0;
+        p.a0 = (s[0] << 24) | (s[1] << 16) | (s[2] << 8) | s[3];
+        p.a1 = 0; p.a2 = 0; p.a3 = 0;
+        p.b0 = (d[0] << 24) | (d[1] << 16) | (d[2] << 8) | d[3];
+        p.b1 = 0; p.b2 = 0; p.b3 = 0;
     }
-    e[4] = tcp.sport;
-    e[9] = tcp.dport;
+    const sport = p.tcp.sport;
+    const dport = p.tcp.dport;
+    p.ports = (sport << 16) | dport;
+    p.rports = (dport << 16) | sport;
 }
 
-function endpointHash(e, o) {
-    let h = Math.imul(e[o] ^ Math.imul(e[o + 1], 0x27d4eb2d) ^ Math.imul(e[o + 2], 0x165667b1) ^
-        Math.imul(e[o + 3], 0x61c88647) ^ Math.imul(e[o + 4] + 1, 0x9e3779b1), 0x85ebca6b);
+function mix(w0, w1, w2, w3, port) {
+    let h = Math.imul(w0 ^ Math.imul(w1, 0x27d4eb2d) ^ Math.imul(w2, 0x165667b1) ^
+        Math.imul(w3, 0x61c88647) ^ Math.imul(port + 1, 0x9e3779b1), 0x85ebca6b);
     h ^= h >>> 13;
     return Math.imul(h, 0xc2b2ae35);
 }
 
-function pairHash(e) {
-    const h = (endpointHash(e, 0) + endpointHash(e, 5)) | 0;
+function pairHash(p) {
+    const h = (mix(p.a0, p.a1, p.a2, p.a3, p.ports >>> 16) + mix(p.b0, p.b1, p.b2, p.b3, p.ports & 0xffff)) | 0;
     return h ^ (h >>> 16);
 }
 
-// 1: same direction as the session's first packet, -1: reverse, 0: other connection
-function direction(ep, e) {
-    if (ep[4] === e[4] && ep[9] === e[9] && ep[0] === e[0] && ep[5] === e[5] &&
-        ep[1] === e[1] && ep[2] === e[2] && ep[3] === e[3] &&
-        ep[6] === e[6] && ep[7] === e[7] && ep[8] === e[8]) { return 1; }
-    if (ep[4] === e[9] && ep[9] === e[4] && ep[0] === e[5] && ep[5] === e[0] &&
-        ep[1] === e[6] && ep[2] === e[7] && ep[3] === e[8] &&
-        ep[6] === e[1] && ep[7] === e[2] && ep[8] === e[3]) { return -1; }
+// 1: same direction as the connection's first packet, -1: reverse, 0: other connection
+function direction(c, p) {
+    if (c.v6 !== p.v6) { return 0; }
+    if (c.ports === p.ports && c.a0 === p.a0 && c.b0 === p.b0 &&
+        c.a1 === p.a1 && c.a2 === p.a2 && c.a3 === p.a3 &&
+        c.b1 === p.b1 && c.b2 === p.b2 && c.b3 === p.b3) { return 1; }
+    if (c.ports === p.rports && c.a0 === p.b0 && c.b0 === p.a0 &&
+        c.a1 === p.b1 && c.a2 === p.b2 && c.a3 === p.b3 &&
+        c.b1 === p.a1 && c.b2 === p.a2 && c.b3 === p.a3) { return -1; }
     return 0;
 }
+
+// Address text, cached per tracker (a capture has few distinct addresses compared with
+// connections).
+function AddrCache() {
+    this.v4 = new Map(); // address word -> text
+    this.v6 = new Map(); // hash of the address words -> [w0, w1, w2, w3, text]
+}
+
+const ADDR_CACHE_MAX = 4096;
+
+AddrCache.prototype.text = function (v6, addr, w0, w1, w2, w3) {
+    if (!v6) {
+        let text = this.v4.get(w0);
+        if (text === undefined) {
+            if (this.v4.size >= ADDR_CACHE_MAX) { this.v4.clear(); }
+            text = ipv4Text(addr.addr);
+            this.v4.set(w0, text);
+        }
+        return text;
+    }
+    const h = mix(w0, w1, w2, w3, 0);
+    let e = this.v6.get(h);
+    if (e === undefined || e[0] !== w0 || e[1] !== w1 || e[2] !== w2 || e[3] !== w3) {
+        if (this.v6.size >= ADDR_CACHE_MAX) { this.v6.clear(); }
+        e = [w0, w1, w2, w3, '[' + ipv6Text(addr.addr) + ']'];
+        this.v6.set(h, e);
+    }
+    return e[4];
+};
+
+// Ended connections, so that their stray packets (a retransmitted FIN, the last ACK)
+// are ignored for timeWait instead of opening a new session: at most maxClosed records
+// of just the endpoints and the close time, kept in typed arrays (no object per record)
+// in a ring, oldest first, with an open-addressing hash table (linear probing) to find them.
+const REC_WORDS = 10; // a0-a3, b0-b3, ports, v6
+
+function ClosedSet(max) {
+    this.size = 0;       // records in the ring
+    this.max = max;
+    this.cap = 0;        // ring capacity (power of 2)
+    this.head = 0;       // oldest record
+    this.words = null;   // Int32Array(cap * REC_WORDS)
+    this.hashes = null;  // Int32Array(cap)
+    this.times = null;   // Float64Array(cap): close time
+    this.table = null;   // Int32Array(2 * cap): ring slot + 1, 0 = empty
+}
+
+ClosedSet.prototype._grow = function () {
+    const cap = this.cap === 0 ? 64 : this.cap * 2;
+    const words = new Int32Array(cap * REC_WORDS);
+    const hashes = new Int32Array(cap);
+    const times = new Float64Array(cap);
+    const table = new Int32Array(cap * 2);
+    const mask = table.length - 1;
+    for (let i = 0; i < this.size; i++) {
+        const from = (this.head + i) & (this.cap - 1);
+        words.set(this.words.subarray(from * REC_WORDS, from * REC_WORDS + REC_WORDS), i * REC_WORDS);
+        hashes[i] = this.hashes[from];
+        times[i] = this.times[from];
+        let j = hashes[i] & mask;
+        while (table[j] !== 0) { j = (j + 1) & mask; }
+        table[j] = i + 1;
+    }
+    this.cap = cap;
+    this.head = 0;
+    this.words = words;
+    this.hashes = hashes;
+    this.times = times;
+    this.table = table;
+};
+
+ClosedSet.prototype.add = function (t, time) {
+    if (this.size >= this.max) { this.shift(); }
+    if (this.size === this.cap) { this._grow(); }
+    const slot = (this.head + this.size) & (this.cap - 1);
+    this.size++;
+    const w = this.words;
+    const o = slot * REC_WORDS;
+    w[o] = t.a0; w[o + 1] = t.a1; w[o + 2] = t.a2; w[o + 3] = t.a3;
+    w[o + 4] = t.b0; w[o + 5] = t.b1; w[o + 6] = t.b2; w[o + 7] = t.b3;
+    w[o + 8] = t.ports;
+    w[o + 9] = t.v6 ? 1 : 0;
+    this.hashes[slot] = t.hash;
+    this.times[slot] = time;
+    const table = this.table;
+    const mask = table.length - 1;
+    let j = t.hash & mask;
+    while (table[j] !== 0) { j = (j + 1) & mask; }
+    table[j] = slot + 1;
+};
+
+// Drop the oldest record: remove its table entry, then move later entries of its probe
+// run back so that no lookup stops early (deletion without tombstones).
+ClosedSet.prototype.shift = function () {
+    const slot = this.head;
+    this.head = (this.head + 1) & (this.cap - 1);
+    this.size--;
+    const table = this.table;
+    const mask = table.length - 1;
+    let i = this.hashes[slot] & mask;
+    while (table[i] !== slot + 1) {
+        if (table[i] === 0) { return; } // not found (cannot happen)
+        i = (i + 1) & mask;
+    }
+    let j = i;
+    for (;;) {
+        j = (j + 1) & mask;
+        const e = table[j];
+        if (e === 0) { break; }
+        const home = this.hashes[e - 1] & mask;
+        // move e into the hole at i unless its home lies cyclically in (i, j]
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            table[i] = e;
+            i = j;
+        }
+    }
+    table[i] = 0;
+};
+
+ClosedSet.prototype.oldestTime = function () {
+    return this.times[this.head];
+};
+
+// Whether the packet's connection (either direction) has a record.
+ClosedSet.prototype.has = function (p, hash) {
+    const table = this.table;
+    const mask = table.length - 1;
+    const w = this.words;
+    const v6 = p.v6 ? 1 : 0;
+    for (let j = hash & mask; table[j] !== 0; j = (j + 1) & mask) {
+        const o = (table[j] - 1) * REC_WORDS;
+        if (w[o + 9] !== v6) { continue; }
+        if (w[o + 8] === p.ports && w[o] === p.a0 && w[o + 4] === p.b0 &&
+            w[o + 1] === p.a1 && w[o + 2] === p.a2 && w[o + 3] === p.a3 &&
+            w[o + 5] === p.b1 && w[o + 6] === p.b2 && w[o + 7] === p.b3) { return true; }
+        if (w[o + 8] === p.rports && w[o] === p.b0 && w[o + 4] === p.a0 &&
+            w[o + 1] === p.b1 && w[o + 2] === p.b2 && w[o + 3] === p.b3 &&
+            w[o + 5] === p.a1 && w[o + 6] === p.a2 && w[o + 7] === p.a3) { return true; }
+    }
+    return false;
+};
+
+ClosedSet.prototype.clear = function () {
+    this.size = 0;
+    this.head = 0;
+    if (this.table !== null) { this.table.fill(0); }
+};
 
 // ---------------------------------------------------------------------------
 // Packet parsing: find the IP layer and the TCP segment.
@@ -150,6 +303,11 @@ function Parsed() {
     this.v6 = false;
     this.ipHeaderLength = 0;
     this.len = 0; // payload bytes of the segment
+    // endpoints (see fillEndpoints)
+    this.a0 = 0; this.a1 = 0; this.a2 = 0; this.a3 = 0;
+    this.b0 = 0; this.b1 = 0; this.b2 = 0; this.b3 = 0;
+    this.ports = 0;
+    this.rports = 0;
 }
 
 function nextLayer(p) {
@@ -226,32 +384,144 @@ function capTime(packet) {
 // (end sequence number -> capture time, or -> retransmit count).
 //
 // node_pcap keeps these as plain objects that grow with every data packet. Here each
-// is a pair of Map generations: new keys go into the current one; when it holds
+// keeps two generations of keys: new keys go into the current one; when it holds
 // `cap` keys it becomes the old one and the previous old one is dropped. So between
-// cap and 2*cap recent keys are kept, lookups stay O(1) and nothing is deleted key
-// by key. The session's public fields (session.send_packets, ...) are accessors that
-// build a plain object from the table when read (cached until the next change).
+// cap and 2*cap recent keys are kept and nothing is deleted key by key. The session's
+// public fields (session.send_packets, ...) are accessors that build a plain object
+// from the table when read (cached until the next change).
+//
+// With the default cap (128) a generation is a flat array [key, value, key, value, ...]
+// searched from the newest entry: appending is cheap, and the keys looked up (the
+// segment an ACK acknowledges, a retransmitted segment) are nearly always recent.
+// Sequence numbers mostly grow, so the table also remembers its highest key (in
+// sequence order): a key after it cannot be present and needs no search, and while a
+// generation's keys were added in increasing order a search stops at the first smaller
+// key. Larger caps (including Infinity) use Maps.
+//
+// Keys are uint32 sequence numbers, stored as int32.
+
+const ARRAY_CAP = 256;   // largest cap kept in arrays
+const ORDERED_CAP = 16384; // up to this cap, keys span less than 2^31 (2 * cap segments of < 64 KiB)
+
+const NO_KEYS = []; // shared empty generation (never written to)
 
 function SeqTable(cap) {
+    this.cap2 = 2 * cap;   // array length of a full generation
+    this.cur = NO_KEYS;
+    this.old = null;
+    this.curSorted = true; // keys of cur / old were added in increasing sequence order
+    this.oldSorted = true;
+    this.curLast = 0;      // last key added to cur
+    this.oldLast = 0;
+    this.evicted = 0;      // last key of the newest dropped generation
+    this.hasEvicted = false;
+    this.view = null;      // cached plain-object view
+    this.hi = 0;           // highest key (sequence order), when `ordered`
+    this.ordered = true;   // false once filled from a user's object
+    this.empty = true;
+}
+
+function findKey(arr, k, sorted) {
+    for (let i = arr.length - 2; i >= 0; i -= 2) {
+        const x = arr[i];
+        if (x === k) { return i; }
+        if (sorted && ((x - k) | 0) < 0) { return -1; }
+    }
+    return -1;
+}
+
+SeqTable.prototype.get = function (key) {
+    const k = key | 0;
+    if (this.empty || (this.ordered && ((k - this.hi) | 0) > 0)) { return undefined; }
+    const cur = this.cur;
+    let i = findKey(cur, k, this.curSorted);
+    if (i >= 0) { return cur[i + 1]; }
+    const old = this.old;
+    if (old === null) { return undefined; }
+    i = findKey(old, k, this.oldSorted);
+    return i >= 0 ? old[i + 1] : undefined;
+};
+
+SeqTable.prototype.set = function (key, value) {
+    const k = key | 0;
+    let cur = this.cur;
+    const after = this.empty || ((k - this.hi) | 0) > 0;
+    if (!(after && this.ordered)) {
+        const i = findKey(cur, k, this.curSorted);
+        if (i >= 0) {
+            cur[i + 1] = value;
+            this.curLast = k;
+            this.view = null;
+            return;
+        }
+    }
+    if (cur.length >= this.cap2) {
+        if (this.old !== null) {
+            this.evicted = this.oldLast;
+            this.hasEvicted = true;
+        }
+        this.old = cur;
+        this.oldSorted = this.curSorted;
+        this.oldLast = this.curLast;
+        cur = NO_KEYS;
+        this.curSorted = true;
+    } else if (cur.length > 0 && ((k - this.curLast) | 0) <= 0) {
+        this.curSorted = false;
+    }
+    if (cur.length === 0) {
+        this.cur = [k, value];
+    } else {
+        cur.push(k, value);
+    }
+    this.curLast = k;
+    if (after) {
+        this.hi = k;
+        this.empty = false;
+    }
+    this.view = null;
+};
+
+// True when `key` is at or before the last key of a dropped generation: a segment
+// that was seen and has been forgotten since.
+SeqTable.prototype.forgotten = function (key) {
+    return this.hasEvicted && ((key - this.evicted) | 0) <= 0;
+};
+
+SeqTable.prototype.toObject = function () {
+    if (this.view !== null) { return this.view; }
+    const obj = {};
+    const old = this.old;
+    if (old !== null) { for (let i = 0; i < old.length; i += 2) { obj[old[i] >>> 0] = old[i + 1]; } }
+    const cur = this.cur;
+    for (let i = 0; i < cur.length; i += 2) { obj[cur[i] >>> 0] = cur[i + 1]; }
+    this.view = obj;
+    return obj;
+};
+
+// The same with Map generations, for caps above ARRAY_CAP.
+function MapSeqTable(cap) {
     this.cap = cap;
     this.cur = new Map();
     this.old = null;
-    this.curLast = 0;   // last key added to cur / old
+    this.curLast = 0;
     this.oldLast = 0;
-    this.evicted = 0;   // last key of the newest dropped generation
+    this.evicted = 0;
     this.hasEvicted = false;
-    this.view = null;   // cached plain-object view
+    this.view = null;
+    this.hi = 0;
+    this.ordered = cap <= ORDERED_CAP;
+    this.empty = true;
 }
 
-// Keys are uint32 sequence numbers, stored as int32 (small integers hash fastest).
-SeqTable.prototype.get = function (key) {
+MapSeqTable.prototype.get = function (key) {
     const k = key | 0;
+    if (this.ordered && !this.empty && ((k - this.hi) | 0) > 0) { return undefined; }
     const v = this.cur.get(k);
     if (v !== undefined || this.old === null) { return v; }
     return this.old.get(k);
 };
 
-SeqTable.prototype.set = function (key, value) {
+MapSeqTable.prototype.set = function (key, value) {
     const k = key | 0;
     const cur = this.cur;
     if (cur.size >= this.cap && !cur.has(k)) {
@@ -267,16 +537,16 @@ SeqTable.prototype.set = function (key, value) {
         cur.set(k, value);
     }
     this.curLast = k;
+    if (this.empty || ((k - this.hi) | 0) > 0) {
+        this.hi = k;
+        this.empty = false;
+    }
     this.view = null;
 };
 
-// True when `key` is at or before the last key of a dropped generation: a segment
-// that was seen and has been forgotten since.
-SeqTable.prototype.forgotten = function (key) {
-    return this.hasEvicted && ((key - this.evicted) | 0) <= 0;
-};
+MapSeqTable.prototype.forgotten = SeqTable.prototype.forgotten;
 
-SeqTable.prototype.toObject = function () {
+MapSeqTable.prototype.toObject = function () {
     if (this.view !== null) { return this.view; }
     const obj = {};
     if (this.old !== null) { for (const [k, v] of this.old) { obj[k >>> 0] = v; } }
@@ -284,6 +554,10 @@ SeqTable.prototype.toObject = function () {
     this.view = obj;
     return obj;
 };
+
+function newTable(cap) {
+    return cap <= ARRAY_CAP ? new SeqTable(cap) : new MapSeqTable(cap);
+}
 
 const T_SEND_PACKETS = 0;
 const T_SEND_ACKS = 1;
@@ -294,18 +568,24 @@ const T_RECV_RETRANS = 5;
 const TABLE_FIELDS = ['send_packets', 'send_acks', 'send_retrans', 'recv_packets', 'recv_acks', 'recv_retrans'];
 
 function tableGet(t, slot, key) {
-    const table = t.tables[slot];
+    const tables = t.tables;
+    if (tables === null) { return undefined; }
+    const table = tables[slot];
     return table === null ? undefined : table.get(key);
 }
 
 function tableSet(t, slot, key, value) {
-    let table = t.tables[slot];
-    if (table === null) { table = t.tables[slot] = new SeqTable(t.history); }
+    let tables = t.tables;
+    if (tables === null) { tables = t.tables = [null, null, null, null, null, null]; }
+    let table = tables[slot];
+    if (table === null) { table = tables[slot] = newTable(t.opts.segmentHistory); }
     table.set(key, value);
 }
 
 function tableForgotten(t, slot, key) {
-    const table = t.tables[slot];
+    const tables = t.tables;
+    if (tables === null) { return false; }
+    const table = tables[slot];
     return table !== null && table.forgotten(key);
 }
 
@@ -316,17 +596,19 @@ const TABLE_DESCRIPTORS = TABLE_FIELDS.map(function (name, slot) {
         enumerable: true,
         configurable: true,
         get: function () {
-            const table = stateOf(this).tables[slot];
+            const tables = stateOf(this).tables;
+            const table = tables === null ? null : tables[slot];
             return table === null ? {} : table.toObject();
         },
         set: function (value) {
             const t = stateOf(this);
-            t.tables[slot] = null;
+            if (t.tables !== null) { t.tables[slot] = null; }
             if (value && typeof value === 'object') {
                 for (const k of Object.keys(value)) {
                     const n = Number(k);
                     if (n >= 0 && n <= 0xffffffff && n === Math.floor(n)) { tableSet(t, slot, n, value[k]); }
                 }
+                if (t.tables !== null && t.tables[slot] !== null) { t.tables[slot].ordered = false; }
             }
         },
     };
@@ -349,43 +631,71 @@ function Held(seq, len, buf) {
 }
 
 // ---------------------------------------------------------------------------
-// Per-session internal state (a non-enumerable `_t` property on the session).
+// Per-session internal state (a private field of the session, see stateOf).
 
 function SessionState() {
     this.tracker = null;
     this.session = null;
-    this.key = null;       // "ip:port-ip:port"
-    this.v6 = false;
-    this.ep = null;        // Int32Array(10) endpoints of the first packet (see fillEndpoints)
-    this.hash = 0;
-    this.chain = null;     // next session state with the same hash
-    this.last = 0;         // capture time of the last packet
-    this.prev = null;      // LRU list (tracker)
-    this.next = null;
-    this.linked = false;
-    this.history = DEFAULTS.segmentHistory;
-    this.tables = [null, null, null, null, null, null];
-    this.reassemble = false;
-    this.maxBufferedBytes = DEFAULTS.maxBufferedBytes;
-    this.maxBufferedSegments = DEFAULTS.maxBufferedSegments;
+    this.opts = DEFAULT_OPTIONS;
+    this.tables = null;    // [6] SeqTable or null, created with the first key
     this.send = null;      // Stream, when reassembling
     this.recv = null;
     this.finished = false;
-    // current packet
+    // current packet (cleared when the tracker is done with it)
     this.pkt = null;
     this.ip = null;
     this.tcp = null;
     this.fromSrc = true;
     this.ipHeaderLength = 0;
     this.len = 0;
-    this.parsed = null;
+    this.parsed = null;    // for session.track() without a tracker
+    // endpoints of the first packet (see fillEndpoints)
+    this.hasEnds = false;
+    this.v6 = false;
+    this.a0 = 0; this.a1 = 0; this.a2 = 0; this.a3 = 0;
+    this.b0 = 0; this.b1 = 0; this.b2 = 0; this.b3 = 0;
+    this.ports = 0;
+    // the tracker's bookkeeping
+    this.key = null;       // key in tracker.sessions
+    this.hash = 0;
+    this.chain = undefined; // next live session with the same hash
+    this.last = 0;         // capture time of the last packet
+    this.prev = null;      // LRU list
+    this.next = null;
+    this.linked = false;   // in the LRU list and the index
+}
+
+function setEnds(t, p) {
+    t.hasEnds = true;
+    t.v6 = p.v6;
+    t.a0 = p.a0; t.a1 = p.a1; t.a2 = p.a2; t.a3 = p.a3;
+    t.b0 = p.b0; t.b1 = p.b1; t.b2 = p.b2; t.b3 = p.b3;
+    t.ports = p.ports;
+}
+
+// The state is kept in a private field, stamped onto the session by a constructor that
+// returns the object it is given: invisible to Object.keys, JSON.stringify, util.inspect
+// and for-in, and much cheaper to add than a non-enumerable property.
+class Stamp {
+    constructor(o) { return o; }
+}
+
+class StateSlot extends Stamp {
+    #t;
+    constructor(o, t) {
+        super(o);
+        this.#t = t;
+    }
+
+    static of(o) { return #t in o ? o.#t : undefined; }
 }
 
 function stateOf(session) {
-    let t = session._t;
+    let t = StateSlot.of(session);
     if (t === undefined) { // created by a subclass that skipped the constructor
         t = new SessionState();
-        Object.defineProperty(session, '_t', { value: t, writable: true, configurable: true });
+        t.session = session;
+        new StateSlot(session, t); // eslint-disable-line no-new
     }
     return t;
 }
@@ -395,25 +705,25 @@ function current(session, packet) {
     const t = stateOf(session);
     if (t.pkt === packet && packet !== null) { return t; }
     if (t.parsed === null) { t.parsed = new Parsed(); }
-    const parsed = t.parsed;
+    const p = t.parsed;
     t.pkt = packet;
-    if (!parsePacket(packet, parsed)) {
+    if (!parsePacket(packet, p)) {
         t.ip = null;
         t.tcp = null;
         return t;
     }
-    t.ip = parsed.ip;
-    t.tcp = parsed.tcp;
-    t.ipHeaderLength = parsed.ipHeaderLength;
-    t.len = parsed.len;
-    const e = new Int32Array(10);
-    fillEndpoints(e, parsed.v6, parsed.ip, parsed.tcp);
-    const dir = t.ep === null ? 1 : t.v6 === parsed.v6 ? direction(t.ep, e) : 0;
-    if (t.ep === null) {
-        t.v6 = parsed.v6;
-        t.ep = e;
+    t.ip = p.ip;
+    t.tcp = p.tcp;
+    t.ipHeaderLength = p.ipHeaderLength;
+    t.len = p.len;
+    fillEndpoints(p);
+    if (!t.hasEnds) {
+        setEnds(t, p);
         t.fromSrc = true;
-    } else if (dir !== 0) {
+        return t;
+    }
+    const dir = direction(t, p);
+    if (dir !== 0) {
         t.fromSrc = dir === 1;
     } else {
         debug('non-matching packet in session %s: %s', session.src + '-' + session.dst, packet);
@@ -463,7 +773,9 @@ function TCPSession() {
     this.recv_bytes_payload = 0;
 
     EventEmitter.call(this);
-    Object.defineProperty(this, '_t', { value: new SessionState(), writable: true, configurable: true });
+    const t = new SessionState();
+    t.session = this;
+    new StateSlot(this, t); // eslint-disable-line no-new
 }
 util.inherits(TCPSession, EventEmitter);
 
@@ -472,24 +784,32 @@ TCPSession.prototype.track = function (packet) {
     const t = current(this, packet);
     if (t.tcp === null) { return; }
     this.current_cap_time = capTime(packet);
-    t.last = this.current_cap_time;
     if (this.state === null) {
-        this._begin(t);
+        this._begin(t, null, null);
         this._firstPacket(packet);
     } else {
         this._step(packet);
     }
+    t.pkt = null;
+    t.ip = null;
+    t.tcp = null;
 };
 
 // First packet: who is src/dst and the initial state (nothing is emitted here).
-TCPSession.prototype._begin = function (t) {
+// `src`/`dst`: the endpoint texts when the caller has them already.
+TCPSession.prototype._begin = function (t, src, dst) {
     const ip = t.ip;
     const tcp = t.tcp;
     const now = this.current_cap_time;
-    this.src = endpointText(t.v6, ip.saddr, tcp.sport);
-    this.src_name = this.src;
-    this.dst = endpointText(t.v6, ip.daddr, tcp.dport);
-    this.dst_name = this.dst;
+    if (src === null) {
+        const v6 = t.v6;
+        src = endpointText(v6, ip.saddr, tcp.sport);
+        dst = endpointText(v6, ip.daddr, tcp.dport);
+    }
+    this.src = src;
+    this.src_name = src;
+    this.dst = dst;
+    this.dst_name = dst;
 
     if (tcp.flags.syn && !tcp.flags.ack) {
         this.state = 'SYN_SENT';
@@ -504,7 +824,7 @@ TCPSession.prototype._begin = function (t) {
     this.send_next_seq = (tcp.seqno + 1) >>> 0;
     this.send_bytes_ip = t.ipHeaderLength;
     this.send_bytes_tcp = tcp.headerLength;
-    if (t.reassemble) {
+    if (t.opts.reassemble) {
         t.send = new Stream();
         t.recv = new Stream();
         if (tcp.flags.syn) { t.send.next = (tcp.seqno + 1) >>> 0; }
@@ -551,7 +871,19 @@ TCPSession.prototype._step = function (packet) {
         this._payload(t);
         return;
     }
-    this[this.state](packet);
+    // node_pcap: this[this.state](packet). Named calls for the known states find the same
+    // method (an override on the session or a subclass included), with cheaper lookups.
+    switch (this.state) {
+    case 'ESTAB': this.ESTAB(packet); break;
+    case 'SYN_SENT': this.SYN_SENT(packet); break;
+    case 'SYN_RCVD': this.SYN_RCVD(packet); break;
+    case 'FIN_WAIT': this.FIN_WAIT(packet); break;
+    case 'CLOSE_WAIT': this.CLOSE_WAIT(packet); break;
+    case 'LAST_ACK': this.LAST_ACK(packet); break;
+    case 'CLOSING': this.CLOSING(packet); break;
+    case 'CLOSED': this.CLOSED(packet); break;
+    default: this[this.state](packet);
+    }
 };
 
 TCPSession.prototype.SYN_SENT = function (packet) {
@@ -715,7 +1047,7 @@ TCPSession.prototype._reassemble = function (t, st, event, dir, tcp, syn, len) {
     pending.splice(i, 0, new Held(seq, len, copy));
     st.pendingBytes += len;
     while (st.pending.length > 0 &&
-        (st.pendingBytes > t.maxBufferedBytes || st.pending.length > t.maxBufferedSegments)) {
+        (st.pendingBytes > t.opts.maxBufferedBytes || st.pending.length > t.opts.maxBufferedSegments)) {
         this._skip(st, event, dir);
     }
 };
@@ -787,19 +1119,6 @@ TCPSession.prototype._finish = function (kind, arg) {
     }
 };
 
-// A stray packet after the session ended (within timeWait): count it, nothing else.
-TCPSession.prototype._straggler = function (fromSrc, ipHeaderLength, tcp, len) {
-    if (fromSrc) {
-        this.send_bytes_ip += ipHeaderLength;
-        this.send_bytes_tcp += tcp.headerLength;
-        this.send_bytes_payload += len;
-    } else {
-        this.recv_bytes_ip += ipHeaderLength;
-        this.recv_bytes_tcp += tcp.headerLength;
-        this.recv_bytes_payload += len;
-    }
-};
-
 TCPSession.prototype.session_stats = function () {
     const stats = {};
     const self = {
@@ -842,16 +1161,18 @@ TCPSession.prototype.session_stats = function () {
 
 function TrackerState(options) {
     this.options = options;
-    this.index = new Map();  // pairHash -> session state (chained through .chain)
-    this.e = new Int32Array(10); // endpoints of the current packet
-    this.closed = new Map(); // key -> ended session, for timeWait
-    this.count = 0;
-    this.head = null;        // least recently active session state
+    this.index = new Map();  // pairHash -> live session's state (chained through .chain)
+    this.closed = new ClosedSet(options.maxClosed); // ended connections, for timeWait
+    this.count = 0;          // live sessions
+    this.head = null;        // least recently active live session's state
     this.tail = null;
     this.now = 0;            // capture time of the last packet
     this.wallAtNow = 0;      // Date.now() when it was processed
-    this.nextClosedSweep = 0;
-    this.parsed = new Parsed();
+    this.parsed = new Parsed(); // the current packet
+    this.names = new AddrCache();
+    // Keep the live-session list in activity order (for idleTimeout and maxSessions);
+    // otherwise it stays in creation order.
+    this.lru = options.idleTimeout > 0 || options.maxSessions > 0;
 }
 
 function TCPTracker(options) {
@@ -866,13 +1187,10 @@ util.inherits(TCPTracker, EventEmitter);
 
 TCPTracker.prototype.track_packet = function (packet) {
     const s = this._s;
-    const parsed = s.parsed;
-    if (!parsePacket(packet, parsed)) {
+    const p = s.parsed;
+    if (!parsePacket(packet, p)) {
         return; // not TCP over IPv4/IPv6: ignored, as in node_pcap
     }
-    const ip = parsed.ip;
-    const tcp = parsed.tcp;
-    const v6 = parsed.v6;
     const now = capTime(packet);
     s.now = now;
     const opts = s.options;
@@ -881,59 +1199,56 @@ TCPTracker.prototype.track_packet = function (packet) {
         this._expireIdle(now);
     }
 
-    const e = s.e;
-    fillEndpoints(e, v6, ip, tcp);
-    const hash = pairHash(e);
-    let found = s.index.get(hash);
+    fillEndpoints(p);
+    const hash = pairHash(p);
+    let t = s.index.get(hash);
     let dir = 0;
-    while (found !== undefined && found !== null) {
-        if (found.v6 === v6) {
-            dir = direction(found.ep, e);
-            if (dir !== 0) { break; }
-        }
-        found = found.chain;
+    while (t !== undefined) {
+        dir = direction(t, p);
+        if (dir !== 0) { break; }
+        t = t.chain;
     }
 
-    let session;
-    if (found !== undefined && found !== null) {
-        const t = found;
-        session = t.session;
-        if (this.sessions[t.key] !== session) {
-            // removed from tracker.sessions by the user: forget it silently
-            this._unlink(t);
-            session = undefined;
-        } else {
+    if (t !== undefined) {
+        const session = t.session;
+        if (this.sessions[t.key] === session) {
             t.pkt = packet;
-            t.ip = ip;
-            t.tcp = tcp;
-            t.ipHeaderLength = parsed.ipHeaderLength;
-            t.len = parsed.len;
+            t.ip = p.ip;
+            t.tcp = p.tcp;
+            t.ipHeaderLength = p.ipHeaderLength;
+            t.len = p.len;
             t.fromSrc = dir === 1;
             t.last = now;
             session.current_cap_time = now;
-            if (t !== s.tail) { this._touch(t); }
+            if (t !== s.tail && s.lru) { this._touch(t); }
             session._step(packet);
+            t.pkt = null; // keep no packet (nor the capture buffer it points into)
+            t.ip = null;
+            t.tcp = null;
             return;
         }
+        // removed from tracker.sessions by the user: forget it silently
+        this._unlink(t);
     }
 
-    // A packet without a live session.
-    const srcText = endpointText(v6, ip.saddr, tcp.sport);
-    const dstText = endpointText(v6, ip.daddr, tcp.dport);
-    const key = srcText < dstText ? srcText + '-' + dstText : dstText + '-' + srcText;
-
-    if (s.closed.size > 0) {
-        if (now >= s.nextClosedSweep) { this._expireClosed(now); }
-        const old = s.closed.get(key);
-        if (old !== undefined) {
-            const freshSyn = tcp.flags.syn && !tcp.flags.ack;
-            if (!freshSyn && now - old.close_time <= opts.timeWait / 1000) {
-                old._straggler(direction(old._t.ep, e) === 1, parsed.ipHeaderLength, tcp, parsed.len);
-                return;
-            }
-            s.closed.delete(key);
-        }
+    const tcp = p.tcp;
+    const closed = s.closed;
+    if (closed.size > 0) {
+        const wait = opts.timeWait / 1000;
+        while (closed.size > 0 && now - closed.oldestTime() > wait) { closed.shift(); }
+        // A stray packet of an ended connection (a retransmitted FIN, the last ACK) is
+        // ignored. A new SYN starts a new session without looking (its record stays: it
+        // can only matter if that session is dropped and stray packets follow).
+        if (closed.size > 0 && !(tcp.flags.syn && !tcp.flags.ack) && closed.has(p, hash)) { return; }
     }
+
+    // A packet without a live session: a new session.
+    const v6 = p.v6;
+    const ip = p.ip;
+    const names = s.names;
+    const src = names.text(v6, ip.saddr, p.a0, p.a1, p.a2, p.a3) + ':' + tcp.sport;
+    const dst = names.text(v6, ip.daddr, p.b0, p.b1, p.b2, p.b3) + ':' + tcp.dport;
+    const key = src < dst ? src + '-' + dst : dst + '-' + src;
 
     if (opts.maxSessions > 0) {
         while (s.count >= opts.maxSessions && s.head !== null) {
@@ -941,40 +1256,37 @@ TCPTracker.prototype.track_packet = function (packet) {
         }
     }
 
-    session = new TCPSession();
-    const t = session._t;
+    const session = new TCPSession();
+    t = stateOf(session);
     t.tracker = this;
-    t.session = session;
-    t.key = key;
-    t.v6 = v6;
-    t.ep = Int32Array.from(e);
-    t.hash = hash;
-    t.last = now;
-    t.history = opts.segmentHistory;
-    t.reassemble = opts.reassemble;
-    t.maxBufferedBytes = opts.maxBufferedBytes;
-    t.maxBufferedSegments = opts.maxBufferedSegments;
+    t.opts = opts;
     t.pkt = packet;
     t.ip = ip;
     t.tcp = tcp;
-    t.ipHeaderLength = parsed.ipHeaderLength;
-    t.len = parsed.len;
+    t.ipHeaderLength = p.ipHeaderLength;
+    t.len = p.len;
     t.fromSrc = true;
-
+    setEnds(t, p);
+    t.hash = hash;
+    t.key = key;
+    t.last = now;
     const head = s.index.get(hash);
-    t.chain = head === undefined ? null : head;
+    if (head !== undefined) { t.chain = head; }
     s.index.set(hash, t);
     this.sessions[key] = session;
     s.count++;
     this._append(t);
 
     session.current_cap_time = now;
-    session._begin(t);
+    session._begin(t, src, dst);
     this.emit('session', session);
     if (!t.finished && t.pkt === packet) { session._firstPacket(packet); }
+    t.pkt = null;
+    t.ip = null;
+    t.tcp = null;
 };
 
-// LRU list maintenance
+// LRU list of live sessions
 TCPTracker.prototype._append = function (t) {
     const s = this._s;
     t.prev = s.tail;
@@ -996,7 +1308,7 @@ TCPTracker.prototype._touch = function (t) {
     s.tail = t;
 };
 
-// Remove a session from every index (no events).
+// Remove a live session from the LRU list and the index (no events).
 TCPTracker.prototype._unlink = function (t) {
     const s = this._s;
     if (!t.linked) { return; }
@@ -1005,31 +1317,29 @@ TCPTracker.prototype._unlink = function (t) {
     if (t.next !== null) { t.next.prev = t.prev; } else { s.tail = t.prev; }
     t.prev = null;
     t.next = null;
-    const head = s.index.get(t.hash);
+    const index = s.index;
+    const head = index.get(t.hash);
     if (head === t) {
-        if (t.chain === null) { s.index.delete(t.hash); } else { s.index.set(t.hash, t.chain); }
+        if (t.chain === undefined) { index.delete(t.hash); } else { index.set(t.hash, t.chain); }
     } else if (head !== undefined) {
-        let p = head;
-        while (p.chain !== null && p.chain !== t) { p = p.chain; }
-        if (p.chain === t) { p.chain = t.chain; }
+        let q = head;
+        while (q.chain !== undefined && q.chain !== t) { q = q.chain; }
+        if (q.chain === t) { q.chain = t.chain; }
     }
-    t.chain = null;
+    t.chain = undefined;
     s.count--;
 };
 
+// A session ended or was dropped: it leaves tracker.sessions. After `end` or `reset`
+// (linger) a record of its endpoints is kept for timeWait.
 TCPTracker.prototype._remove = function (session, linger) {
-    const t = session._t;
+    const t = stateOf(session);
     const s = this._s;
     const wasLinked = t.linked;
     this._unlink(t);
     if (this.sessions[t.key] === session) { delete this.sessions[t.key]; }
     if (linger && wasLinked && s.options.timeWait > 0 && s.options.maxClosed > 0) {
-        s.closed.delete(t.key);
-        s.closed.set(t.key, session);
-        if (s.closed.size === 1) { s.nextClosedSweep = s.now + s.options.timeWait / 1000; }
-        if (s.closed.size > s.options.maxClosed) {
-            s.closed.delete(s.closed.keys().next().value);
-        }
+        s.closed.add(t, t.last);
     }
 };
 
@@ -1049,16 +1359,6 @@ TCPTracker.prototype._expireIdle = function (now) {
     return dropped;
 };
 
-TCPTracker.prototype._expireClosed = function (now) {
-    const s = this._s;
-    const wait = s.options.timeWait / 1000;
-    for (const [key, session] of s.closed) {
-        if (now - session.close_time <= wait) { break; }
-        s.closed.delete(key);
-    }
-    s.nextClosedSweep = now + wait / 4;
-};
-
 // Drop sessions idle for longer than idleTimeout. `now` is a capture time in seconds;
 // by default the time of the last packet plus the wall-clock time since it was tracked,
 // so a live capture can call this from a timer while no packets arrive.
@@ -1068,7 +1368,9 @@ TCPTracker.prototype.expire = function (now) {
     if (now === undefined) {
         now = s.wallAtNow === 0 ? s.now : s.now + (Date.now() - s.wallAtNow) / 1000;
     }
-    if (s.closed.size > 0) { this._expireClosed(now); }
+    const closed = s.closed;
+    const wait = s.options.timeWait / 1000;
+    while (closed.size > 0 && now - closed.oldestTime() > wait) { closed.shift(); }
     if (!(s.options.idleTimeout > 0)) { return 0; }
     return this._expireIdle(now);
 };

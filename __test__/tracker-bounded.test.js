@@ -150,3 +150,37 @@ test('session_stats works on a long connection with bounded maps', () => {
     assert.ok(times.length >= 8 && times.length <= 16);
     assert.ok(times.every((x) => x === 0.25));
 });
+
+test('ended-session records: exactly the last maxClosed ended connections absorb stray packets', () => {
+    // Many connections end; stray ACKs of the most recent maxClosed are ignored, older ones
+    // start new (mid-stream) sessions. Exercises record eviction and the record index.
+    const max = 37;
+    const tracker = new TCPTracker({ maxClosed: max, timeWait: 3600000 });
+    const rec = record(tracker);
+    const strays = [];
+    const n = 600;
+    for (let i = 0; i < n; i++) {
+        const v6 = i % 3 === 0;
+        const c = conversation(v6
+            ? { client: 'fd00::' + (i % 7 + 1).toString(16), server: 'fd00::ff', cport: 20000 + i, time: 10 + i * 0.01 }
+            : { client: '10.9.' + (i % 5) + '.1', cport: 20000 + i, time: 10 + i * 0.01 }).handshake();
+        c.close();
+        feed(tracker, c.segs);
+        const last = c.segs[c.segs.length - 1];
+        strays.push(Object.assign({}, last, { time: 100 }));
+    }
+    assert.strictEqual(rec.sessions.length, n);
+    assert.strictEqual(tracker._s.closed.size, max);
+    // stray packets of the connections that ended last are ignored ...
+    feed(tracker, strays.slice(n - max));
+    assert.strictEqual(rec.sessions.length, n);
+    // ... those of older connections open new sessions (records were evicted)
+    feed(tracker, strays.slice(n - max - 20, n - max));
+    assert.strictEqual(rec.sessions.length, n + 20);
+    assert.ok(rec.sessions.slice(n).every((x) => x.session.missed_syn === true));
+    // a new SYN on a recorded connection starts a new session
+    const again = conversation({ client: '10.9.' + ((n - 1) % 5) + '.1', cport: 20000 + n - 1, time: 200 }).handshake();
+    feed(tracker, again.segs);
+    assert.strictEqual(rec.sessions.length, n + 21);
+    assert.deepStrictEqual(rec.sessions[n + 20].events.map((e) => e[0]), ['start']);
+});

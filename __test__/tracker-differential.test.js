@@ -1,7 +1,7 @@
 'use strict';
 // Differential test against node_pcap 3.1.0's own tracker (pcap-original) on well-formed
 // IPv4 traffic: the same events with the same arguments and the same session_stats(),
-// except for the documented fixes (helpers-tracker/DIFFERENCES.md):
+// except for the documented fixes (docs/tracker.md):
 //  - the payload of a session's first packet is delivered and counted (node_pcap drops it);
 //  - every packet's headers are counted in *_bytes_ip/_tcp (node_pcap skips handshake-RST,
 //    SYN-retry and closing-state packets), so *_overhead/*_total may only be larger.
