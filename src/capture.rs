@@ -28,6 +28,11 @@ extern "C" {
     fn pcap_lookupnet(dev: *const c_char, net: *mut u32, mask: *mut u32, err: *mut c_char)
         -> c_int;
     fn pcap_lib_version() -> *const c_char;
+    fn pcap_fopen_offline_with_tstamp_precision(
+        fp: *mut libc::FILE,
+        precision: std::ffi::c_uint,
+        err: *mut c_char,
+    ) -> *mut c_void;
 }
 
 // libpcap status codes (pcap/pcap.h).
@@ -61,6 +66,55 @@ pub fn lookupnet(device: &str) -> Result<(u32, u32), String> {
         Err(unsafe { CStr::from_ptr(err.as_ptr()) }
             .to_string_lossy()
             .into_owned())
+    }
+}
+
+/// stdio buffer of a capture file: libpcap reads records with `fread`, and the default 4 KiB buffer
+/// makes a `read` system call every few packets (a third of the reader's time).
+const READ_BUFFER: usize = 1 << 20;
+
+/// Builds a `Capture` from a raw handle. `witness` only names libpcap's `pcap_t` type, which the
+/// `pcap` crate keeps private, through `Capture::as_ptr`'s signature.
+fn capture_from_raw<P>(
+    _witness: fn(&Capture<Offline>) -> *mut P,
+    raw: *mut P,
+) -> Option<Capture<Offline>>
+where
+    Capture<Offline>: From<std::ptr::NonNull<P>>,
+{
+    std::ptr::NonNull::new(raw).map(Capture::from)
+}
+
+/// `pcap_open_offline` with a large stdio buffer (see [`READ_BUFFER`]).
+fn open_file_buffered(path: &str, precision: Precision) -> Result<Capture<Offline>, String> {
+    let cpath = CString::new(path).map_err(|_| "the path contains a NUL byte".to_string())?;
+    // SAFETY: both arguments are NUL-terminated C strings that outlive the call.
+    let fp = unsafe { libc::fopen(cpath.as_ptr(), c"rb".as_ptr()) };
+    if fp.is_null() {
+        return Err(std::io::Error::last_os_error().to_string());
+    }
+    // SAFETY: `fp` is a stream opened just now on which no I/O has happened, as setvbuf requires;
+    // with a null buffer libc allocates one of READ_BUFFER bytes and frees it at fclose.
+    unsafe { libc::setvbuf(fp, std::ptr::null_mut(), libc::_IOFBF, READ_BUFFER) };
+    let mut err = [0 as c_char; 256];
+    let precision = match precision {
+        Precision::Nano => 1,
+        Precision::Micro => 0,
+    };
+    // SAFETY: `fp` is a valid stream open for reading and `err` has the PCAP_ERRBUF_SIZE bytes
+    // libpcap may write; on success the handle owns `fp` and pcap_close closes it.
+    let handle =
+        unsafe { pcap_fopen_offline_with_tstamp_precision(fp, precision, err.as_mut_ptr()) };
+    match capture_from_raw(Capture::<Offline>::as_ptr, handle.cast()) {
+        Some(cap) => Ok(cap),
+        None => {
+            // SAFETY: on failure libpcap leaves the stream to the caller; it is closed once here.
+            unsafe { libc::fclose(fp) };
+            // SAFETY: libpcap wrote a NUL-terminated message into `err` (zero-initialised).
+            Err(unsafe { CStr::from_ptr(err.as_ptr()) }
+                .to_string_lossy()
+                .into_owned())
+        }
     }
 }
 
@@ -276,13 +330,12 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
     } else {
         Precision::Micro
     };
-    let mut cap = Capture::from_file_with_precision(path, precision).map_err(|e| {
+    let mut cap = open_file_buffered(&cfg.path, precision).map_err(|e| {
         CapError::new(
             "EBADFILE",
             format!(
-                "{}: not a readable pcap or pcapng capture file ({})",
-                cfg.path,
-                pcap_text(&e)
+                "{}: not a readable pcap or pcapng capture file ({e})",
+                cfg.path
             ),
         )
     })?;
