@@ -13,11 +13,11 @@ use crate::queue::{BatchBuilder, Finish, Mode, Pool, Queue};
 /// Default size of one batch handed to JavaScript.
 pub const DEFAULT_BATCH_BYTES: usize = 64 * 1024;
 /// Blocks kept for reuse per session.
-const POOL_BLOCKS: usize = 32;
+const POOL_BLOCKS: usize = 8;
 /// Default bound of the application buffer of a live session.
 pub const DEFAULT_APP_BUFFER_BYTES: usize = 256 * 1024 * 1024;
 /// Bound of the queue of a file session (the reader waits when it is full).
-pub const OFFLINE_QUEUE_BYTES: usize = 512 * 1024;
+pub const OFFLINE_QUEUE_BYTES: usize = 256 * 1024;
 /// Longest time the live thread blocks in libpcap before it checks whether it must stop.
 const MAX_POLL_MS: i32 = 250;
 
