@@ -218,6 +218,20 @@ fn open_savefile<T: Activated + ?Sized>(
     }
 }
 
+/// What every opened handle needs next: the dump file, the filter, and the link type.
+fn configure<T: Activated + ?Sized>(
+    cap: &mut Capture<T>,
+    filter: &str,
+    outfile: &Option<String>,
+) -> CapResult<(Option<Savefile>, i32)> {
+    let savefile = open_savefile(cap, outfile)?;
+    if !filter.is_empty() {
+        cap.filter(filter, true)
+            .map_err(|e| filter_error(filter, &e))?;
+    }
+    Ok((savefile, cap.get_datalink().0))
+}
+
 /// Activates an inactive handle like `pcap_activate`, keeping warnings (positive results) apart
 /// from errors (negative results). The `pcap` crate's `open()` treats warnings as errors.
 fn activate(cap: Capture<Inactive>, device: &str) -> CapResult<(Capture<Active>, Option<String>)> {
@@ -289,12 +303,7 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         .rfmon(cfg.monitor);
     let (mut cap, warning) = activate(inactive, &cfg.device)?;
     warnings.extend(warning);
-    let savefile = open_savefile(&cap, &cfg.outfile)?;
-    if !cfg.filter.is_empty() {
-        cap.filter(&cfg.filter, true)
-            .map_err(|e| filter_error(&cfg.filter, &e))?;
-    }
-    let link_type = cap.get_datalink().0;
+    let (savefile, link_type) = configure(&mut cap, &cfg.filter, &cfg.outfile)?;
     Ok(Prepared {
         source: Source::Live(cap),
         savefile,
@@ -339,12 +348,7 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
             ),
         )
     })?;
-    let savefile = open_savefile(&cap, &cfg.outfile)?;
-    if !cfg.filter.is_empty() {
-        cap.filter(&cfg.filter, true)
-            .map_err(|e| filter_error(&cfg.filter, &e))?;
-    }
-    let link_type = cap.get_datalink().0;
+    let (savefile, link_type) = configure(&mut cap, &cfg.filter, &cfg.outfile)?;
     Ok(Prepared {
         source: Source::Offline(cap),
         savefile,
