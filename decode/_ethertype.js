@@ -1,19 +1,22 @@
 'use strict';
 // Internal: the ethertype dispatch shared by Ethernet, SLL, SLL2 and LLC.
 var internal = require('./_internal');
-var IPv4 = require('./ipv4');
-var IPv6 = require('./ipv6');
+require('./ipv4');
+require('./ipv6');
 var Arp = require('./arp');
+// `new IPv4(emitter).decode(raw, offset)` and `new IPv6(emitter).decode(raw, offset)`, built in one pass.
+var decodeIPv4 = internal.decodeIPv4;
+var decodeIPv6 = internal.decodeIPv6;
 
 // Returns the payload decoder (or node_pcap's LLDP placeholder string), or null.
 function decodeEthertype(who, ethertype, emitter, raw_packet, offset) {
     switch (ethertype) {
     case 0x0800:
-        return new IPv4(emitter).decode(raw_packet, offset);
+        return decodeIPv4(emitter, raw_packet, offset);
     case 0x0806:
         return new Arp(emitter).decode(raw_packet, offset);
     case 0x86dd:
-        return new IPv6(emitter).decode(raw_packet, offset);
+        return decodeIPv6(emitter, raw_packet, offset);
     case 0x88cc:
         return 'need to implement LLDP';
     default:

@@ -43,4 +43,5 @@ module.exports = {
     u16le: u16le,
     u32le: u32le,
     hidden: hidden
+    // The fast decoders of common layers are added by their modules: decodeTCP, decodeUDP, ...
 };

@@ -2,6 +2,9 @@
 var EthernetAddr = require('./ethernet_addr');
 var Vlan = require('./vlan');
 var ethertypes = require('./_ethertype');
+var internal = require('./_internal');
+var decodeIPv4 = internal.decodeIPv4;
+var decodeIPv6 = internal.decodeIPv6;
 
 var MAX_TAGS = 8;
 
@@ -72,6 +75,32 @@ EthernetPacket.prototype.decode = function (raw_packet, offset) {
     }
     return this;
 };
+
+// Fast path of decode.packet (decodeEthernet below): the object of
+// `new EthernetPacket(emitter).decode(r, offset)` for an untagged frame, built in one pass.
+function DecodedEthernet(emitter, r, offset, ethertype, payload) {
+    this.emitter = emitter;
+    this.dhost = new EthernetAddr(r, offset);
+    this.shost = new EthernetAddr(r, offset + 6);
+    this.ethertype = ethertype;
+    this.vlan = null;
+    this.payload = payload;
+}
+DecodedEthernet.prototype = EthernetPacket.prototype;
+
+function decodeEthernet(emitter, r, offset) {
+    if (r.length - offset >= 14) {
+        var type = (r[offset + 12] << 8) | r[offset + 13];
+        if (type === 0x0800) {
+            return new DecodedEthernet(emitter, r, offset, type, decodeIPv4(emitter, r, offset + 14));
+        }
+        if (type === 0x86dd) {
+            return new DecodedEthernet(emitter, r, offset, type, decodeIPv6(emitter, r, offset + 14));
+        }
+    }
+    return new EthernetPacket(emitter).decode(r, offset);
+}
+internal.decodeEthernet = decodeEthernet;
 
 EthernetPacket.prototype.toString = function () {
     var ret = this.shost + ' -> ' + this.dhost;

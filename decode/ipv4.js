@@ -2,6 +2,7 @@
 var Buffer = require('buffer').Buffer;
 var IPv4Addr = require('./ipv4_addr');
 var internal = require('./_internal');
+var decodeNext = require('./_next');
 
 // Exported before requiring ip_protocols, which requires this module back.
 module.exports = IPv4;
@@ -90,9 +91,7 @@ IPv4.prototype.decode = function (raw_packet, offset) {
         } else if (internal.nesting.depth >= internal.MAX_DEPTH) {
             this._error = 'too many nested headers';
         } else {
-            internal.nesting.depth++;
-            this.payload = new Decoder(this.emitter).decode(raw_packet, offset + hl, segmentLength);
-            internal.nesting.depth--;
+            this.payload = decodeNext(Decoder, this.emitter, raw_packet, offset + hl, segmentLength);
             if (this.flags.moreFragments) { this.isFragment = true; }
         }
     }
@@ -100,6 +99,58 @@ IPv4.prototype.decode = function (raw_packet, offset) {
     if (this.emitter) { this.emitter.emit('ipv4', this); }
     return this;
 };
+
+// Fast path of decode.packet (decodeIPv4 below): the objects of `new IPv4(emitter).decode()`,
+// built in one pass, for the usual packet (valid lengths, not a non-first fragment, a known
+// protocol). Same prototypes, same own properties in the same order.
+function DecodedIPFlags(b6) {
+    this.emitter = undefined;
+    this.reserved = (b6 & 0x80) !== 0;
+    this.doNotFragment = (b6 & 0x40) !== 0;
+    this.moreFragments = (b6 & 0x20) !== 0;
+}
+DecodedIPFlags.prototype = IPFlags.prototype;
+
+function DecodedIPv4(emitter, r, offset, hl, length, b6, protocol, payload) {
+    this.emitter = emitter;
+    this.version = r[offset] >> 4;
+    this.headerLength = hl;
+    this.diffserv = r[offset + 1];
+    this.length = length;
+    this.identification = (r[offset + 4] << 8) | r[offset + 5];
+    this.flags = new DecodedIPFlags(b6);
+    this.fragmentOffset = 0;
+    this.ttl = r[offset + 8];
+    this.protocol = protocol;
+    this.headerChecksum = (r[offset + 10] << 8) | r[offset + 11];
+    this.saddr = new IPv4Addr(r, offset + 12);
+    this.daddr = new IPv4Addr(r, offset + 16);
+    this.protocolName = undefined;
+    this.payload = payload;
+}
+DecodedIPv4.prototype = IPv4.prototype;
+
+// `new IPv4(emitter).decode(r, offset)` for decode.packet.
+function decodeIPv4(emitter, r, offset) {
+    var avail = r.length - offset;
+    if (avail >= 20) {
+        var hl = (r[offset] & 0x0f) << 2;
+        var length = (r[offset + 2] << 8) | r[offset + 3];
+        var b6 = r[offset + 6];
+        var protocol = r[offset + 9];
+        var Decoder = protocols[protocol];
+        if (hl >= 20 && hl <= avail && (length >= hl || length === 0) && ((b6 & 0x1f) | r[offset + 7]) === 0 &&
+            Decoder !== undefined && internal.nesting.depth < internal.MAX_DEPTH) {
+            var payload = decodeNext(Decoder, emitter, r, offset + hl, length === 0 ? avail - hl : length - hl);
+            var ip = new DecodedIPv4(emitter, r, offset, hl, length, b6, protocol, payload);
+            if ((b6 & 0x20) !== 0) { ip.isFragment = true; }
+            if (emitter) { emitter.emit('ipv4', ip); }
+            return ip;
+        }
+    }
+    return new IPv4(emitter).decode(r, offset);
+}
+internal.decodeIPv4 = decodeIPv4;
 
 // Fewer than 20 bytes: fill in what is there, record the reason and stop.
 IPv4.prototype._decodeShort = function (raw_packet, offset, avail) {

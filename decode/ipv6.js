@@ -1,6 +1,7 @@
 'use strict';
 var IPv6Addr = require('./ipv6_addr');
 var internal = require('./_internal');
+var decodeNext = require('./_next');
 
 // Exported before requiring ip_protocols, which requires this module back.
 module.exports = IPv6;
@@ -50,14 +51,49 @@ IPv6.prototype.decode = function (raw_packet, offset) {
     } else if (internal.nesting.depth >= internal.MAX_DEPTH) {
         this._error = 'too many nested headers';
     } else {
-        internal.nesting.depth++;
-        this.payload = new Decoder(this.emitter).decode(raw_packet, offset + 40, len);
-        internal.nesting.depth--;
+        this.payload = decodeNext(Decoder, this.emitter, raw_packet, offset + 40, len);
     }
 
     if (this.emitter) { this.emitter.emit('ipv6', this); }
     return this;
 };
+
+// Fast path of decode.packet (decodeIPv6 below): the objects of `new IPv6(emitter).decode()`,
+// built in one pass when the next header is known. Same prototype, same own properties in the
+// same order.
+function DecodedIPv6(emitter, r, offset, payloadLength, nextHeader, payload) {
+    var b0 = r[offset], b1 = r[offset + 1];
+    this.emitter = emitter;
+    this.version = b0 >> 4;
+    this.trafficClass = ((b0 & 0x0f) << 4) | (b1 >> 4);
+    this.flowLabel = ((b1 & 0x0f) << 16) | (r[offset + 2] << 8) | r[offset + 3];
+    this.payloadLength = payloadLength;
+    this.nextHeader = nextHeader;
+    this.hopLimit = r[offset + 7];
+    this.saddr = new IPv6Addr(r, offset + 8);
+    this.daddr = new IPv6Addr(r, offset + 24);
+    this.payload = payload;
+}
+DecodedIPv6.prototype = IPv6.prototype;
+
+// `new IPv6(emitter).decode(r, offset)` for decode.packet.
+function decodeIPv6(emitter, r, offset) {
+    var avail = r.length - offset;
+    if (avail >= 40) {
+        var nextHeader = r[offset + 6];
+        var Decoder = protocols[nextHeader];
+        if (Decoder !== undefined && internal.nesting.depth < internal.MAX_DEPTH) {
+            var payloadLength = (r[offset + 4] << 8) | r[offset + 5];
+            var len = payloadLength === 0 && nextHeader !== 59 ? avail - 40 : payloadLength;
+            var payload = decodeNext(Decoder, emitter, r, offset + 40, len);
+            var ip = new DecodedIPv6(emitter, r, offset, payloadLength, nextHeader, payload);
+            if (emitter) { emitter.emit('ipv6', ip); }
+            return ip;
+        }
+    }
+    return new IPv6(emitter).decode(r, offset);
+}
+internal.decodeIPv6 = decodeIPv6;
 
 IPv6.prototype._decodeShort = function (raw_packet, offset, avail) {
     var u8 = internal.u8;

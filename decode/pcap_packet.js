@@ -1,7 +1,9 @@
 'use strict';
 var Buffer = require('buffer').Buffer;
 var internal = require('./_internal');
-var EthernetPacket = require('./ethernet_packet');
+require('./ethernet_packet');
+// `new EthernetPacket(emitter).decode(buf, 0)`, built in one pass.
+var decodeEthernet = internal.decodeEthernet;
 var NullPacket = require('./null_packet');
 var IPv4 = require('./ipv4');
 var IPv6 = require('./ipv6');
@@ -60,7 +62,9 @@ PcapPacket.prototype.decode = function (packet_with_header, options) {
     }
 
     try {
-        this.payload = decodeLink(this, buf, options);
+        // Ethernet first: the usual link type, decoded without going through the switch below.
+        this.payload = this.link_type === 'LINKTYPE_ETHERNET' ? decodeEthernet(this.emitter, buf, 0) :
+            decodeLink(this, buf, options);
     } catch (e) {
         // Last resort: the decoders check their bounds, so this should not happen.
         internal.nesting.depth = 0;
@@ -74,7 +78,7 @@ function decodeLink(self, buf, options) {
     var emitter = self.emitter;
     switch (self.link_type) {
     case 'LINKTYPE_ETHERNET':
-        return new EthernetPacket(emitter).decode(buf, 0, options);
+        return decodeEthernet(emitter, buf, 0);
     case 'LINKTYPE_NULL':
         return new NullPacket(emitter).decode(buf, 0, options);
     case 'LINKTYPE_LOOP':

@@ -181,6 +181,111 @@ TCP.prototype.decode = function (raw_packet, offset, len) {
     return this;
 };
 
+// Fast path of decode.packet (via decodeTCP below): the same objects, built in one pass.
+// The Decoded* constructors share the prototypes of the public classes and create the same
+// own properties in the same order as `new X()` followed by `decode()`.
+function DecodedFlags(b12, b13) {
+    this.emitter = undefined;
+    this.nonce = (b12 & 1) !== 0;
+    this.cwr = (b13 & 0x80) !== 0;
+    this.ece = (b13 & 0x40) !== 0;
+    this.urg = (b13 & 0x20) !== 0;
+    this.ack = (b13 & 0x10) !== 0;
+    this.psh = (b13 & 0x08) !== 0;
+    this.rst = (b13 & 0x04) !== 0;
+    this.syn = (b13 & 0x02) !== 0;
+    this.fin = (b13 & 0x01) !== 0;
+}
+DecodedFlags.prototype = TCPFlags.prototype;
+
+function DecodedOptions(mss, window_scale, sack_ok, timestamp, echo) {
+    this.mss = mss;
+    this.window_scale = window_scale;
+    this.sack_ok = sack_ok;
+    this.sack = null;
+    this.timestamp = timestamp;
+    this.echo = echo;
+}
+DecodedOptions.prototype = TCPOptions.prototype;
+
+var NO_OPTIONS = null;
+
+// The usual options (NOP, end, MSS, window scale, SACK permitted, timestamps) between o and end
+// (end <= raw.length). Returns null for anything else (SACK blocks, other kinds, bad lengths):
+// the caller then takes the general path.
+function fastOptions(r, o, end) {
+    var mss = null, ws = null, sackOk = null, ts = null, echo = null;
+    while (o < end) {
+        var kind = r[o];
+        if (kind === 1) { o++; continue; }
+        if (kind === 0) { break; }
+        if (o + 1 >= end) { return NO_OPTIONS; }
+        var l = r[o + 1];
+        if (o + l > end) { return NO_OPTIONS; }
+        if (kind === 8 && l === 10) {
+            ts = ((r[o + 2] << 24) >>> 0) + ((r[o + 3] << 16) | (r[o + 4] << 8) | r[o + 5]);
+            echo = ((r[o + 6] << 24) >>> 0) + ((r[o + 7] << 16) | (r[o + 8] << 8) | r[o + 9]);
+        } else if (kind === 2 && l === 4) {
+            mss = (r[o + 2] << 8) | r[o + 3];
+        } else if (kind === 3 && l === 3) {
+            ws = r[o + 2];
+        } else if (kind === 4 && l === 2) {
+            sackOk = true;
+        } else {
+            return NO_OPTIONS;
+        }
+        o += l;
+    }
+    return new DecodedOptions(mss, ws, sackOk, ts, echo);
+}
+
+function DecodedTCP(emitter, r, offset, len, hl, options) {
+    this.emitter = emitter;
+    this.sport = (r[offset] << 8) | r[offset + 1];
+    this.dport = (r[offset + 2] << 8) | r[offset + 3];
+    this.seqno = ((r[offset + 4] << 24) >>> 0) + ((r[offset + 5] << 16) | (r[offset + 6] << 8) | r[offset + 7]);
+    this.ackno = ((r[offset + 8] << 24) >>> 0) + ((r[offset + 9] << 16) | (r[offset + 10] << 8) | r[offset + 11]);
+    this.headerLength = hl;
+    this.reserved = undefined;
+    this.flags = new DecodedFlags(r[offset + 12], r[offset + 13]);
+    this.windowSize = (r[offset + 14] << 8) | r[offset + 15];
+    this.checksum = (r[offset + 16] << 8) | r[offset + 17];
+    this.urgentPointer = (r[offset + 18] << 8) | r[offset + 19];
+    this.options = options;
+    var dataLength = len - hl;
+    var start = offset + hl;
+    this.data = dataLength > 0 ? r.subarray(start, start + dataLength) : null;
+    this.dataLength = dataLength;
+}
+DecodedTCP.prototype = TCP.prototype;
+
+// `new TCP(emitter).decode(r, offset, len)` for decode.packet.
+function decodeTCP(emitter, r, offset, len) {
+    var avail = r.length - offset;
+    if (avail >= 20 && typeof len === 'number') {
+        var hl = (r[offset + 12] & 0xf0) >> 2;
+        var options = null;
+        if (hl === 20) {
+            options = new DecodedOptions(null, null, null, null, null);
+        } else if (hl === 32 && avail >= 32 && r[offset + 20] === 1 && r[offset + 21] === 1 &&
+            r[offset + 22] === 8 && r[offset + 23] === 10) {
+            // NOP, NOP, timestamps: the options of most segments of a connection.
+            options = new DecodedOptions(null, null, null,
+                ((r[offset + 24] << 24) >>> 0) + ((r[offset + 25] << 16) | (r[offset + 26] << 8) | r[offset + 27]),
+                ((r[offset + 28] << 24) >>> 0) + ((r[offset + 29] << 16) | (r[offset + 30] << 8) | r[offset + 31]));
+        } else if (hl > 20 && hl <= avail) {
+            options = fastOptions(r, offset + 20, offset + hl);
+        }
+        if (options !== null) {
+            var tcp = new DecodedTCP(emitter, r, offset, len, hl, options);
+            if (emitter) { emitter.emit('tcp', tcp); }
+            return tcp;
+        }
+    }
+    return new TCP(emitter).decode(r, offset, len);
+}
+internal.decodeTCP = decodeTCP;
+
 TCP.prototype._decodeShort = function (raw_packet, offset, len, avail) {
     var u16 = internal.u16, u32 = internal.u32;
     this.sport = u16(raw_packet, offset);

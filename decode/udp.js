@@ -36,6 +36,28 @@ UDP.prototype.decode = function (raw_packet, offset) {
     return this;
 };
 
+// Fast path of decode.packet: the same object as `new UDP(emitter).decode(r, offset)`.
+function DecodedUDP(emitter, r, offset) {
+    this.emitter = emitter;
+    this.sport = (r[offset] << 8) | r[offset + 1];
+    this.dport = (r[offset + 2] << 8) | r[offset + 3];
+    var length = (r[offset + 4] << 8) | r[offset + 5];
+    this.length = length;
+    this.checksum = (r[offset + 6] << 8) | r[offset + 7];
+    this.data = r.subarray(offset + 8, offset + (length > 8 ? length : 8));
+}
+DecodedUDP.prototype = UDP.prototype;
+
+function decodeUDP(emitter, r, offset) {
+    if (r.length - offset >= 8) {
+        var udp = new DecodedUDP(emitter, r, offset);
+        if (emitter) { emitter.emit('udp', udp); }
+        return udp;
+    }
+    return new UDP(emitter).decode(r, offset);
+}
+internal.decodeUDP = decodeUDP;
+
 UDP.prototype.toString = function () {
     var ret = 'UDP ' + this.sport + '->' + this.dport + ' len ' + this.length;
     if ((this.sport === 53 || this.dport === 53) && this.data) {
