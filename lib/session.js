@@ -170,7 +170,11 @@ PcapSession.prototype._drain = function () {
       const raw = new PacketWithHeader(new PacketBuffer(ab, base + start, caplen),
         new PacketBuffer(ab, base + off, 16), link_type);
       off = stop;
-      this.emit('packet', raw);
+      // emit('packet') without EventEmitter's generic path when there is exactly one listener
+      // (the usual case); the listener table is read again for every packet.
+      const listener = this._events.packet;
+      if (typeof listener === 'function') listener.call(this, raw);
+      else if (listener !== undefined) this.emit('packet', raw);
       if (!this.opened || this._paused) return;
     }
     this._batch = null;
