@@ -66,16 +66,23 @@ sessionLib.setWarningSink((text) => warningHandler(text));
 // The decoders and the tracker load on first use: a capture-only program does not pay for them.
 // (Getters of the form `return lazy.X` keep them visible as named ESM exports.)
 const lazy = {};
-function lazyGetter(load) {
-  let value;
-  return { get() { return value === undefined ? (value = load()) : value; } };
+// A getter on `lazy` that loads the module once, then replaces itself with a plain value.
+function lazyGetter(name, load) {
+  return {
+    configurable: true,
+    get() {
+      const value = load();
+      Object.defineProperty(lazy, name, { value, enumerable: true });
+      return value;
+    },
+  };
 }
 Object.defineProperties(lazy, {
-  decode: lazyGetter(() => require('./decode').decode),
-  TCPTracker: lazyGetter(() => require('./tcp_tracker').TCPTracker),
-  TCPSession: lazyGetter(() => require('./tcp_tracker').TCPSession),
-  DNSCache: lazyGetter(() => require('./dns_cache')),
-  HTTPTracker: lazyGetter(() => require('./lib/http').HTTPTracker),
+  decode: lazyGetter('decode', () => require('./decode').decode),
+  TCPTracker: lazyGetter('TCPTracker', () => require('./tcp_tracker').TCPTracker),
+  TCPSession: lazyGetter('TCPSession', () => require('./tcp_tracker').TCPSession),
+  DNSCache: lazyGetter('DNSCache', () => require('./dns_cache')),
+  HTTPTracker: lazyGetter('HTTPTracker', () => require('./lib/http').HTTPTracker),
 });
 Object.defineProperty(exports, 'decode', { enumerable: true, get: function () { return lazy.decode; } });
 Object.defineProperty(exports, 'TCPTracker', { enumerable: true, get: function () { return lazy.TCPTracker; } });
