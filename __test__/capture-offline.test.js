@@ -40,6 +40,13 @@ test('http-loopback.pcap: every packet, header and byte equals tcpdump -r', asyn
   assertSamePackets(packets, ref.packets, 'http-loopback.pcap');
   assert.ok(packets[0] instanceof pcap.PacketWithHeader);
   assert.deepStrictEqual(Object.keys(packets[0]), ['buf', 'header', 'link_type']);
+  // Genuine Buffers: same prototype, printed as <Buffer ...>, deep-equal to a copy.
+  const { buf, header } = packets[0];
+  assert.strictEqual(Object.getPrototypeOf(buf), Buffer.prototype);
+  assert.strictEqual(Object.getPrototypeOf(header), Buffer.prototype);
+  assert.match(require('util').inspect(header), /^<Buffer /);
+  assert.deepStrictEqual(buf, Buffer.from(ref.packets[0].data));
+  assert.strictEqual(Object.getPrototypeOf(buf.subarray(1, 3)), Buffer.prototype);
 });
 
 test('all 192 fixture captures (pcap and pcapng): same packets as tcpdump, or a clear error', async () => {

@@ -27,11 +27,19 @@ function PacketWithHeader(buf, header, link_type) {
   this.link_type = link_type;
 }
 
-// A Buffer view made the cheap way: constructing a Uint8Array subclass whose prototype chain
-// includes Buffer.prototype costs half of `buf.subarray()`. Instances are Buffers for every
-// purpose (Buffer.isBuffer, instanceof, every Buffer method, util.inspect).
-class PacketBuffer extends Uint8Array {}
-Object.setPrototypeOf(PacketBuffer.prototype, Buffer.prototype);
+// Buffer views made the cheap way: `new FastBuffer(arrayBuffer, offset, length)` costs half of
+// `buf.subarray()`. Node's Buffer class is FastBuffer, reachable as Buffer[Symbol.species] (what
+// subarray itself constructs), so the views are genuine Buffers (prototype, util.inspect,
+// assert.deepStrictEqual). Elsewhere, a Uint8Array subclass inheriting Buffer's methods.
+const PacketBuffer = (() => {
+  const Species = Buffer[Symbol.species];
+  try {
+    if (Object.getPrototypeOf(new Species(new ArrayBuffer(1), 0, 1)) === Buffer.prototype) return Species;
+  } catch (e) { /* not constructible like that here */ }
+  class BufferView extends Uint8Array {}
+  Object.setPrototypeOf(BufferView.prototype, Buffer.prototype);
+  return BufferView;
+})();
 
 function roundOr(v, dflt) {
   return typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : dflt;
