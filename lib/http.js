@@ -183,6 +183,22 @@ Direction.prototype._looksLikeHttp = function (data) {
   return sp !== -1 || s.length < 16;
 };
 
+// A request or response: its start line's fields, then the fields every message has.
+function newMessage(startLine, startTime, now) {
+  return Object.assign(startLine, {
+    headers: {},
+    rawHeaders: [],
+    trailers: null,
+    chunked: false,
+    content_length: null,
+    body_len: 0,
+    body_lost: 0,
+    start_time: startTime !== undefined ? startTime : now,
+    headers_time: now,
+    end_time: null,
+  });
+}
+
 Direction.prototype._parseHead = function (text) {
   const lines = text.split(/\r?\n/);
   const first = lines[0];
@@ -195,21 +211,11 @@ Direction.prototype._parseHead = function (text) {
       return;
     }
     this.role = 'response';
-    msg = {
+    msg = newMessage({
       http_version: m[1] + '.' + m[2],
       status_code: +m[3],
       status_message: m[4] || '',
-      headers: {},
-      rawHeaders: [],
-      trailers: null,
-      chunked: false,
-      content_length: null,
-      body_len: 0,
-      body_lost: 0,
-      start_time: this.startTime !== undefined ? this.startTime : now,
-      headers_time: now,
-      end_time: null,
-    };
+    }, this.startTime, now);
   } else if (this.role !== 'response') {
     const m = REQUEST_LINE.exec(first);
     if (m === null) {
@@ -217,21 +223,11 @@ Direction.prototype._parseHead = function (text) {
       return;
     }
     this.role = 'request';
-    msg = {
+    msg = newMessage({
       method: m[1],
       url: m[2],
       http_version: m[3] + '.' + m[4],
-      headers: {},
-      rawHeaders: [],
-      trailers: null,
-      chunked: false,
-      content_length: null,
-      body_len: 0,
-      body_lost: 0,
-      start_time: this.startTime !== undefined ? this.startTime : now,
-      headers_time: now,
-      end_time: null,
-    };
+    }, this.startTime, now);
   } else {
     this._fail(parseError('HPE_INVALID_CONSTANT', 'expected a status line, got ' + JSON.stringify(first.slice(0, 80))));
     return;
