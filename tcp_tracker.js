@@ -7,6 +7,7 @@
 
 const EventEmitter = require('events').EventEmitter;
 const util = require('util');
+const options_ = require('./lib/options');
 
 const debug = util.debuglog('pcap');
 
@@ -33,21 +34,10 @@ const DEFAULTS = {
 };
 
 function readOptions(options) {
-    const o = {};
-    const given = options && typeof options === 'object' ? options : {};
-    for (const name of Object.keys(DEFAULTS)) {
-        const v = given[name];
-        o[name] = v === undefined || v === null ? DEFAULTS[name] : v;
-    }
+    const o = options_.readOptions(options, DEFAULTS);
     o.reassemble = Boolean(o.reassemble);
-    for (const name of ['idleTimeout', 'maxSessions', 'segmentHistory', 'maxBufferedBytes',
-        'maxBufferedSegments', 'timeWait', 'maxClosed']) {
-        const n = Number(o[name]);
-        if (!(n >= 0)) {
-            throw new TypeError('TCPTracker option ' + name + ' must be a number >= 0');
-        }
-        o[name] = n;
-    }
+    options_.requireNumbers(o, ['idleTimeout', 'maxSessions', 'segmentHistory', 'maxBufferedBytes',
+        'maxBufferedSegments', 'timeWait', 'maxClosed'], 0, 'TCPTracker');
     if (o.segmentHistory < 1) { o.segmentHistory = 1; }
     if (o.maxBufferedSegments < 1) { o.maxBufferedSegments = 1; }
     return o;

@@ -10,6 +10,7 @@
 
 const EventEmitter = require('events').EventEmitter;
 const util = require('util');
+const options_ = require('./options');
 
 const debug = util.debuglog('pcap');
 
@@ -637,17 +638,8 @@ Connection.prototype.end = function () {
 // HTTPTracker
 
 function readOptions(options) {
-  const o = {};
-  const given = options && typeof options === 'object' ? options : {};
-  for (const name of Object.keys(DEFAULTS)) {
-    const v = given[name];
-    o[name] = v === undefined || v === null ? DEFAULTS[name] : v;
-  }
-  for (const name of ['maxHeaderSize', 'maxPending', 'maxHeldBytes']) {
-    const n = Number(o[name]);
-    if (!(n >= 1)) { throw new TypeError('HTTPTracker option ' + name + ' must be a number >= 1'); }
-    o[name] = n;
-  }
+  const o = options_.readOptions(options, DEFAULTS);
+  options_.requireNumbers(o, ['maxHeaderSize', 'maxPending', 'maxHeldBytes'], 1, 'HTTPTracker');
   o.sessionEvents = Boolean(o.sessionEvents);
   return o;
 }
