@@ -25,6 +25,11 @@ export declare class NativeSession {
    * a `null` the next batch wakes JavaScript again, unless `polling` (then call again soon).
    */
   take(polling: boolean): Buffer | string | null
+  /**
+   * From the next packet on, the capture thread writes each record's layer map
+   * (`crate::structure`); until then the map bytes are zero.
+   */
+  enableStructure(): void
   /** Stops the thread and releases the handle. Idempotent; never waits for the thread. */
   close(): void
   /** `[ps_recv, ps_drop, ps_ifdrop, app_drop, packets_read, queued_bytes]`. */
@@ -89,3 +94,12 @@ export interface OfflineOptions {
   batchSize?: number
   nanosecond?: boolean
 }
+
+/** Bytes before a packet's data in a batch record: the pcap header, then the layer map. */
+export declare function recordHeaderBytes(): number
+
+/**
+ * Writes the layer map of `data` (a packet of link type `dlt`) into the first 24 bytes of `out`
+ * (`crate::structure`). Returns false, writing nothing, when `out` is too short.
+ */
+export declare function structureInto(data: Uint8Array, dlt: number, out: Buffer): boolean

@@ -842,3 +842,5 @@ module.exports.findAllDevs = nativeBinding.findAllDevs
 module.exports.libVersion = nativeBinding.libVersion
 module.exports.linkTypeName = nativeBinding.linkTypeName
 module.exports.linkTypeNumber = nativeBinding.linkTypeNumber
+module.exports.recordHeaderBytes = nativeBinding.recordHeaderBytes
+module.exports.structureInto = nativeBinding.structureInto

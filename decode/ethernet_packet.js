@@ -101,6 +101,7 @@ function decodeEthernet(emitter, r, offset) {
     return new EthernetPacket(emitter).decode(r, offset);
 }
 internal.decodeEthernet = decodeEthernet;
+internal.DecodedEthernet = DecodedEthernet;
 
 EthernetPacket.prototype.toString = function () {
     var ret = this.shost + ' -> ' + this.dhost;

@@ -151,6 +151,7 @@ function decodeIPv4(emitter, r, offset) {
     return new IPv4(emitter).decode(r, offset);
 }
 internal.decodeIPv4 = decodeIPv4;
+internal.DecodedIPv4 = DecodedIPv4;
 
 // Fewer than 20 bytes: fill in what is there, record the reason and stop.
 IPv4.prototype._decodeShort = function (raw_packet, offset, avail) {

@@ -94,6 +94,7 @@ function decodeIPv6(emitter, r, offset) {
     return new IPv6(emitter).decode(r, offset);
 }
 internal.decodeIPv6 = decodeIPv6;
+internal.DecodedIPv6 = DecodedIPv6;
 
 IPv6.prototype._decodeShort = function (raw_packet, offset, avail) {
     var u8 = internal.u8;

@@ -11,6 +11,10 @@ var RadioPacket = require('./ieee802.11/radio_packet');
 var RadioFrame = require('./ieee802.11/radio_frame');
 var SLLPacket = require('./sll_packet');
 var SLL2Packet = require('./sll2_packet');
+var structure = require('../lib/structure');
+var mapped = require('./_mapped');
+var decodeMapped = mapped.decodeMapped;
+var found = structure.found;
 
 // The 16-byte per-packet header: tv_sec, tv_usec, caplen, len (u32 little-endian).
 function PcapHeader(raw_header) {
@@ -62,9 +66,21 @@ PcapPacket.prototype.decode = function (packet_with_header, options) {
     }
 
     try {
-        // Ethernet first: the usual link type, decoded without going through the switch below.
-        this.payload = this.link_type === 'LINKTYPE_ETHERNET' ? decodeEthernet(this.emitter, buf, 0) :
-            decodeLink(this, buf, options);
+        var lt = this.link_type;
+        var payload;
+        // Built from the layer map of the native structure pass when it vouches for the layout
+        // (decode/_mapped.js); otherwise by the decoders' checked readers.
+        if ((lt === 'LINKTYPE_ETHERNET' || lt === 'LINKTYPE_RAW' || lt === 'LINKTYPE_IPV4' ||
+            lt === 'LINKTYPE_IPV6') && structure.locate(pwh !== buf && pwh.buf === buf ? pwh : null, buf, lt)) {
+            payload = decodeMapped(this.emitter, buf, found.bytes, found.at);
+        }
+        if (payload === undefined) {
+            mapped.counts.checked++;
+            // Ethernet first: the usual link type, decoded without going through the switch below.
+            payload = lt === 'LINKTYPE_ETHERNET' ? decodeEthernet(this.emitter, buf, 0) :
+                decodeLink(this, buf, options);
+        }
+        this.payload = payload;
     } catch (e) {
         // Last resort: the decoders check their bounds, so this should not happen.
         internal.nesting.depth = 0;

@@ -286,6 +286,53 @@ function decodeTCP(emitter, r, offset, len) {
 }
 internal.decodeTCP = decodeTCP;
 
+// The usual options between o and end, for a header the structure pass vouched for: every option
+// there is NOP, end, MSS, window scale, SACK permitted or timestamps with its proper length, and
+// end is within the buffer (src/structure.rs, flag USUAL_TCP_OPTIONS).
+function usualOptions(r, o, end) {
+    var mss = null, ws = null, sackOk = null, ts = null, echo = null;
+    while (o < end) {
+        var kind = r[o];
+        if (kind === 1) { o++; continue; }
+        if (kind === 0) { break; }
+        if (kind === 8) {
+            ts = ((r[o + 2] << 24) >>> 0) + ((r[o + 3] << 16) | (r[o + 4] << 8) | r[o + 5]);
+            echo = ((r[o + 6] << 24) >>> 0) + ((r[o + 7] << 16) | (r[o + 8] << 8) | r[o + 9]);
+        } else if (kind === 2) {
+            mss = (r[o + 2] << 8) | r[o + 3];
+        } else if (kind === 3) {
+            ws = r[o + 2];
+        } else {
+            sackOk = true;
+        }
+        var l = r[o + 1];
+        o += l > 1 ? l : 2; // the lengths were checked; this only guards a buffer changed since
+    }
+    return new DecodedOptions(mss, ws, sackOk, ts, echo);
+}
+
+// `new TCP(emitter).decode(r, offset, len)` for a header of hl bytes the structure pass vouched
+// for (complete, data offset >= 5); `usual` when its options are all usual ones.
+function mappedTCP(emitter, r, offset, len, hl, usual) {
+    var options;
+    if (hl === 20) {
+        options = new DecodedOptions(null, null, null, null, null);
+    } else if (!usual) {
+        return new TCP(emitter).decode(r, offset, len);
+    } else if (hl === 32 && r[offset + 20] === 1 && r[offset + 21] === 1 && r[offset + 22] === 8) {
+        // NOP, NOP, timestamps (length 10, checked): the options of most segments.
+        options = new DecodedOptions(null, null, null,
+            ((r[offset + 24] << 24) >>> 0) + ((r[offset + 25] << 16) | (r[offset + 26] << 8) | r[offset + 27]),
+            ((r[offset + 28] << 24) >>> 0) + ((r[offset + 29] << 16) | (r[offset + 30] << 8) | r[offset + 31]));
+    } else {
+        options = usualOptions(r, offset + 20, offset + hl);
+    }
+    var tcp = new DecodedTCP(emitter, r, offset, len, hl, options);
+    if (emitter) { emitter.emit('tcp', tcp); }
+    return tcp;
+}
+internal.mappedTCP = mappedTCP;
+
 TCP.prototype._decodeShort = function (raw_packet, offset, len, avail) {
     var u16 = internal.u16, u32 = internal.u32;
     this.sport = u16(raw_packet, offset);

@@ -58,6 +58,14 @@ function decodeUDP(emitter, r, offset) {
 }
 internal.decodeUDP = decodeUDP;
 
+// For an 8-byte header the structure pass vouched for.
+function mappedUDP(emitter, r, offset) {
+    var udp = new DecodedUDP(emitter, r, offset);
+    if (emitter) { emitter.emit('udp', udp); }
+    return udp;
+}
+internal.mappedUDP = mappedUDP;
+
 UDP.prototype.toString = function () {
     var ret = 'UDP ' + this.sport + '->' + this.dport + ' len ' + this.length;
     if ((this.sport === 53 || this.dport === 53) && this.data) {

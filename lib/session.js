@@ -4,6 +4,10 @@ const EventEmitter = require('events');
 const util = require('util');
 const native = require('./native');
 const errors = require('./errors');
+const structure = require('./structure');
+
+// Bytes before a packet's data in a batch record: the 16-byte pcap header, then the layer map.
+const RECORD_HEADER = structure.RECORD_HEADER;
 
 const debug = util.debuglog('pcap');
 
@@ -18,14 +22,8 @@ function setWarningSink(fn) {
   warn = fn;
 }
 
-// What a `packet` event carries: node_pcap's {buf, header, link_type}. `buf` is exactly caplen
-// bytes and `header` the 16-byte record header; both are views into a batch that nothing
-// overwrites, so they stay valid after the handler returns.
-function PacketWithHeader(buf, header, link_type) {
-  this.buf = buf;
-  this.header = header;
-  this.link_type = link_type;
-}
+// What a `packet` event carries: node_pcap's {buf, header, link_type} (lib/structure.js).
+const PacketWithHeader = structure.PacketWithHeader;
 
 // Buffer views made the cheap way: `new FastBuffer(arrayBuffer, offset, length)` costs half of
 // `buf.subarray()`. Node's Buffer class is FastBuffer, reachable as Buffer[Symbol.species] (what
@@ -84,6 +82,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   Object.defineProperty(this, '_paused', { value: false, writable: true });
   Object.defineProperty(this, '_onClose', { value: [] });
   Object.defineProperty(this, '_ended', { value: false, writable: true });
+  Object.defineProperty(this, '_structure', { value: null, writable: true });
+  Object.defineProperty(this, '_source', { value: null, writable: true });
   const drain = () => this._drain();
   Object.defineProperty(this, '_drainFn', { value: drain });
   const onWake = () => {
@@ -113,6 +113,7 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
     }, onWake]);
   }
   this.link_type = native.linkTypeName(this.session.linkType);
+  this._structure = { native: this.session, enabled: false };
   this.opened = true;
   for (const w of this.session.warnings()) warn(w);
   const signal = extra.signal;
@@ -158,6 +159,7 @@ PcapSession.prototype._drain = function () {
       }
       batch = this._batch = r;
       this._off = 0;
+      this._source = { batch, state: this._structure };
     }
     // Schedule the continuation first, so that a throwing listener does not stall the session.
     if (!this._scheduled) {
@@ -165,6 +167,7 @@ PcapSession.prototype._drain = function () {
       setImmediate(this._drainFn);
     }
     const link_type = this.link_type;
+    const source = this._source;
     const ab = batch.buffer;
     const base = batch.byteOffset;
     const end = batch.length;
@@ -172,11 +175,11 @@ PcapSession.prototype._drain = function () {
     while (off < end) {
       const caplen = (batch[off + 8] | (batch[off + 9] << 8) | (batch[off + 10] << 16)) +
         batch[off + 11] * 0x1000000;
-      const start = off + 16;
+      const start = off + RECORD_HEADER;
       const stop = start + caplen;
       this._off = stop;
       const raw = new PacketWithHeader(new PacketBuffer(ab, base + start, caplen),
-        new PacketBuffer(ab, base + off, 16), link_type);
+        new PacketBuffer(ab, base + off, 16), link_type, source, off + 16);
       off = stop;
       // emit('packet') without EventEmitter's generic path when there is exactly one listener
       // (the usual case); the listener table is read again for every packet.

@@ -2,13 +2,14 @@
 
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::Path;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use pcap::{Activated, Active, Capture, Inactive, Offline, Packet, Precision, Savefile};
 
 use crate::error::{classify_live, pcap_text, CapError, CapResult, PERM_HINT};
 use crate::queue::{BatchBuilder, Finish, Mode, Pool, Queue};
+use crate::structure::{self, MAP_LEN};
 
 /// Default size of one batch handed to JavaScript.
 pub const DEFAULT_BATCH_BYTES: usize = 64 * 1024;
@@ -174,10 +175,20 @@ pub struct Core {
     /// Batch memory handed back by JavaScript.
     pub pool: Arc<Pool>,
     pub live: bool,
+    /// DLT of the handle (what the layer maps are computed for).
+    pub link_type: i32,
+    /// Whether the capture thread writes a layer map beside each record (set once JavaScript
+    /// decodes this session's packets; a session that is only read raw never pays for it).
+    structure: AtomicBool,
     breaker: Mutex<Option<pcap::BreakLoop>>,
 }
 
 impl Core {
+    /// Asks the capture thread to compute layer maps from its next packet on.
+    pub fn enable_structure(&self) {
+        self.structure.store(true, Ordering::Relaxed);
+    }
+
     /// Stops the thread: sets the stop flag, wakes a reader waiting for space and breaks the
     /// libpcap loop. Idempotent; never blocks on the thread.
     pub fn stop(&self) {
@@ -371,6 +382,8 @@ impl Prepared {
             queue: Queue::new(self.queue_bytes),
             pool: Arc::new(Pool::new(POOL_BLOCKS)),
             live,
+            link_type: self.link_type,
+            structure: AtomicBool::new(false),
             breaker: Mutex::new(None),
         });
         let Prepared {
@@ -425,6 +438,7 @@ struct Reader<'a, W: Waker> {
     mode: Mode,
     gone: bool,
     unpublished: u64,
+    map: [u8; MAP_LEN],
 }
 
 impl<'a, W: Waker> Reader<'a, W> {
@@ -443,6 +457,7 @@ impl<'a, W: Waker> Reader<'a, W> {
             mode,
             gone: false,
             unpublished: 0,
+            map: [0; MAP_LEN],
         }
     }
 
@@ -473,11 +488,18 @@ impl<'a, W: Waker> Reader<'a, W> {
         if !self.builder.fits(p.data.len()) {
             self.flush();
         }
+        let map = if self.core.structure.load(Ordering::Relaxed) {
+            structure::structure(self.core.link_type, p.data).encode(p.data.len(), &mut self.map);
+            Some(&self.map)
+        } else {
+            None
+        };
         self.builder.push(
             i64::from(p.header.ts.tv_sec),
             i64::from(p.header.ts.tv_usec),
             p.header.len,
             p.data,
+            map,
         );
         if self.builder.is_full() {
             self.flush();
@@ -681,19 +703,36 @@ mod tests {
     }
 
     fn read_all(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, Finish) {
+        let (packets, _, how) = read_all_maps(core, rx);
+        (packets, how)
+    }
+
+    /// Reads every record; returns (packets, packets with a layer map, how it ended). Every map
+    /// found must be the one `structure()` gives for the record's data.
+    fn read_all_maps(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, u64, Finish) {
+        use crate::queue::{PCAP_HEADER, RECORD_HEADER};
         let mut packets = 0u64;
+        let mut mapped = 0u64;
         loop {
             match core.queue.take(false) {
                 Take::Batch(b) => {
                     let mut off = 0usize;
                     while off < b.data.len() {
-                        let caplen = u32::from_le_bytes([
-                            b.data[off + 8],
-                            b.data[off + 9],
-                            b.data[off + 10],
-                            b.data[off + 11],
-                        ]);
-                        off += 16 + caplen as usize;
+                        let d = &b.data;
+                        let caplen =
+                            u32::from_le_bytes([d[off + 8], d[off + 9], d[off + 10], d[off + 11]])
+                                as usize;
+                        let map = &d[off + PCAP_HEADER..off + RECORD_HEADER];
+                        let data = &d[off + RECORD_HEADER..off + RECORD_HEADER + caplen];
+                        if map[0] == structure::MAGIC {
+                            let mut want = [0u8; MAP_LEN];
+                            structure::structure(core.link_type, data).encode(caplen, &mut want);
+                            assert_eq!(map, &want[..]);
+                            mapped += 1;
+                        } else {
+                            assert!(map.iter().all(|&b| b == 0));
+                        }
+                        off += RECORD_HEADER + caplen;
                         packets += 1;
                     }
                     assert_eq!(off, b.data.len());
@@ -701,9 +740,31 @@ mod tests {
                 Take::Empty => {
                     let _ = rx.recv_timeout(Duration::from_secs(5));
                 }
-                Take::Finished(f) => return (packets, f),
+                Take::Finished(f) => return (packets, mapped, f),
             }
         }
+    }
+
+    #[test]
+    fn layer_maps_are_written_once_enabled() {
+        let cfg = OfflineConfig {
+            path: fixture("http-loopback.pcap"),
+            filter: String::new(),
+            outfile: None,
+            batch_bytes: 16 * 1024,
+            nanosecond: false,
+        };
+        let (tx, rx) = mpsc::channel();
+        let core = open_offline(&cfg)
+            .expect("open")
+            .start(ChannelWaker(tx))
+            .expect("start");
+        core.enable_structure();
+        let (n, mapped, how) = read_all_maps(&core, &rx);
+        assert_eq!(how, Finish::Eof);
+        assert_eq!(n, 4000);
+        // The thread fills at most the queue (256 KiB) before it sees the flag.
+        assert!(mapped > 3000, "records with maps: {mapped}");
     }
 
     #[test]

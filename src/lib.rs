@@ -3,11 +3,13 @@
 //! - [`capture`]: libpcap handles and the per-session capture thread (plain Rust).
 //! - [`queue`]: the byte-bounded batch queue between that thread and JavaScript.
 //! - [`writer`]: pcap file writing.
+//! - [`structure`]: the layer map of a packet (etherparse), which the JavaScript decoders build on.
 //! - `napi`: the only module that knows about Node-API.
 
 pub mod capture;
 pub mod error;
 pub mod queue;
+pub mod structure;
 pub mod writer;
 
 pub mod napi;

@@ -1,8 +1,9 @@
 //! The hand-off between a capture thread and the JavaScript thread.
 //!
 //! The capture thread appends packets to a [`BatchBuilder`] as records
-//! `[tv_sec u32 | tv_usec u32 | caplen u32 | len u32 | data]` (little-endian, no padding; the first
-//! 16 bytes are node_pcap's packet header layout) and pushes full batches into a [`Queue`]. The
+//! `[tv_sec u32 | tv_usec u32 | caplen u32 | len u32 | layer map (24 bytes) | data]` (little-endian,
+//! no padding; the first 16 bytes are node_pcap's packet header layout, the map is
+//! [`crate::structure`]'s, all zero when not computed) and pushes full batches into a [`Queue`]. The
 //! JavaScript thread is woken once per empty→non-empty transition and then pulls batches until the
 //! queue is empty. The queue is bounded in bytes: a lossless producer (a file) waits for space, a
 //! lossy producer (a live interface, whose kernel ring must keep draining) discards the batch and
@@ -12,8 +13,12 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-/// Size of the per-packet record header in a batch.
-pub const RECORD_HEADER: usize = 16;
+use crate::structure::MAP_LEN;
+
+/// node_pcap's packet header: tv_sec, tv_usec, caplen, len.
+pub const PCAP_HEADER: usize = 16;
+/// Size of the per-packet record header in a batch: the pcap header, then the layer map.
+pub const RECORD_HEADER: usize = PCAP_HEADER + MAP_LEN;
 
 /// Recycled batch memory. Allocating and freeing a fresh block per batch costs a third of the
 /// throughput (page faults, and unmapping from the JavaScript thread while the capture thread
@@ -89,11 +94,19 @@ impl BatchBuilder {
         }
     }
 
-    /// Appends one record. Timestamps are truncated to u32 as in node_pcap's header layout.
-    pub fn push(&mut self, tv_sec: i64, tv_usec: i64, len: u32, data: &[u8]) {
+    /// Appends one record. Timestamps are truncated to u32 as in node_pcap's header layout;
+    /// `map` is the packet's layer map, if it was computed.
+    pub fn push(
+        &mut self,
+        tv_sec: i64,
+        tv_usec: i64,
+        len: u32,
+        data: &[u8],
+        map: Option<&[u8; MAP_LEN]>,
+    ) {
         let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
         let data = &data[..caplen as usize];
-        let mut header = [0u8; RECORD_HEADER];
+        let mut header = [0u8; PCAP_HEADER];
         header[0..4].copy_from_slice(&(tv_sec as u32).to_le_bytes());
         header[4..8].copy_from_slice(&(tv_usec as u32).to_le_bytes());
         header[8..12].copy_from_slice(&caplen.to_le_bytes());
@@ -101,6 +114,7 @@ impl BatchBuilder {
         let d = &mut self.batch.data;
         d.reserve(RECORD_HEADER + data.len());
         d.extend_from_slice(&header);
+        d.extend_from_slice(map.unwrap_or(&[0; MAP_LEN]));
         d.extend_from_slice(data);
         self.batch.packets += 1;
     }
@@ -301,7 +315,7 @@ mod tests {
     fn batch_of(n: u32, size: usize) -> Batch {
         let mut b = BatchBuilder::new(1 << 20, Arc::new(Pool::new(0)));
         for i in 0..n {
-            b.push(i64::from(i), 0, size as u32, &vec![i as u8; size]);
+            b.push(i64::from(i), 0, size as u32, &vec![i as u8; size], None);
         }
         b.take()
     }
@@ -309,13 +323,18 @@ mod tests {
     #[test]
     fn record_layout_is_node_pcap_header_then_data() {
         let mut b = BatchBuilder::new(1024, Arc::new(Pool::new(0)));
-        b.push(0x0102_0304, 5, 60, &[0xaa, 0xbb]);
+        b.push(0x0102_0304, 5, 60, &[0xaa, 0xbb], None);
+        let map = [7u8; MAP_LEN];
+        b.push(1, 2, 3, &[0xcc], Some(&map));
         let batch = b.take();
-        assert_eq!(batch.packets, 1);
-        assert_eq!(
-            batch.data,
-            vec![4, 3, 2, 1, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0, 0xaa, 0xbb]
-        );
+        assert_eq!(batch.packets, 2);
+        let mut want = vec![4, 3, 2, 1, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0];
+        want.extend_from_slice(&[0; MAP_LEN]);
+        want.extend_from_slice(&[0xaa, 0xbb]);
+        want.extend_from_slice(&[1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0]);
+        want.extend_from_slice(&map);
+        want.push(0xcc);
+        assert_eq!(batch.data, want);
         assert!(b.is_empty());
     }
 
@@ -331,17 +350,18 @@ mod tests {
         // The builder starts its next batch in the recycled block, emptied.
         let mut b = BatchBuilder::new(50, Arc::clone(&pool));
         assert!(pool.is_empty());
-        b.push(1, 2, 3, &[9]);
+        b.push(1, 2, 3, &[9], None);
         let batch = b.take();
         assert_eq!(batch.data.as_ptr(), ptr);
-        assert_eq!(batch.data.len(), 17);
+        assert_eq!(batch.data.len(), RECORD_HEADER + 1);
     }
 
     #[test]
     fn fits_within_the_block() {
-        let mut b = BatchBuilder::new(60, Arc::new(Pool::new(0)));
+        let limit = 2 * RECORD_HEADER + 28;
+        let mut b = BatchBuilder::new(limit, Arc::new(Pool::new(0)));
         assert!(b.fits(1000), "an empty batch takes any packet");
-        b.push(0, 0, 10, &[0; 10]); // 26 bytes; another record of 16 + 18 fills 60
+        b.push(0, 0, 10, &[0; 10], None); // another record of 18 data bytes fills the block
         assert!(b.fits(18));
         assert!(!b.fits(19));
     }
@@ -381,10 +401,11 @@ mod tests {
     #[test]
     fn lossy_push_discards_beyond_the_bound_and_counts() {
         let q = Queue::new(100);
-        assert!(q.push(batch_of(3, 30), Mode::Lossy, &|| true)); // 138 bytes: first batch always fits
+        // 3 × (RECORD_HEADER + 30) bytes: beyond the bound, but the first batch always fits.
+        assert!(q.push(batch_of(3, 30), Mode::Lossy, &|| true));
         assert!(!q.push(batch_of(2, 10), Mode::Lossy, &|| true));
         assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 2);
-        assert_eq!(q.queued_bytes(), 3 * 46);
+        assert_eq!(q.queued_bytes(), 3 * (RECORD_HEADER + 30));
     }
 
     #[test]

@@ -12,7 +12,8 @@ use crate::capture::{
     DEFAULT_BATCH_BYTES,
 };
 use crate::error::{CapError, PERM_HINT};
-use crate::queue::{Finish, Pool, Take};
+use crate::queue::{Finish, Pool, Take, RECORD_HEADER};
+use crate::structure::{self, MAP_LEN};
 use crate::writer::Writer;
 
 /// The wake-up call from the capture thread: no arguments, the callee handles no error argument.
@@ -225,6 +226,15 @@ impl NativeSession {
         })
     }
 
+    /// From the next packet on, the capture thread writes each record's layer map
+    /// (`crate::structure`); until then the map bytes are zero.
+    #[napi]
+    pub fn enable_structure(&self) {
+        if let Some(core) = self.core.as_ref() {
+            core.enable_structure();
+        }
+    }
+
     /// Stops the thread and releases the handle. Idempotent; never waits for the thread.
     #[napi]
     pub fn close(&mut self) {
@@ -348,6 +358,26 @@ pub fn find_all_devs() -> Result<Vec<NativeDevice>> {
 pub fn default_device() -> Result<Option<String>> {
     let devs = capture::find_all_devs().map_err(js_error)?;
     Ok(capture::default_device(&devs))
+}
+
+/// Writes the layer map of `data` (a packet of link type `dlt`) into the first 24 bytes of `out`
+/// (`crate::structure`). Returns false, writing nothing, when `out` is too short.
+#[napi]
+pub fn structure_into(data: &[u8], dlt: i32, mut out: BufferSlice<'_>) -> bool {
+    let Some(map) = out
+        .get_mut(..MAP_LEN)
+        .and_then(|m| <&mut [u8; MAP_LEN]>::try_from(m).ok())
+    else {
+        return false;
+    };
+    structure::structure(dlt, data).encode(data.len(), map);
+    true
+}
+
+/// Bytes before a packet's data in a batch record: the pcap header, then the layer map.
+#[napi]
+pub fn record_header_bytes() -> u32 {
+    RECORD_HEADER as u32
 }
 
 #[napi]

@@ -1,0 +1,664 @@
+//! The structure pass: which layers a packet has, where each starts, and where the packet stops
+//! being valid. etherparse reads the headers (Ethernet II, 802.1Q/802.1ad tags, IPv4, IPv6 and
+//! its extension headers, TCP with its options, UDP); our own code covers what it does not:
+//! the link types it has no slicer for (SLL2, NULL, LOOP, raw IP), the first fragment of a
+//! fragmented IPv4 packet (etherparse's packet slicers leave its transport header alone), and
+//! IPv4's total length 0 of segmentation-offloaded captures.
+//!
+//! The result is a fixed 24-byte map ([`Structure::encode`]). The capture thread writes one
+//! beside each packet record when JavaScript asks for it (`lib/session.js`), and
+//! `structureInto()` fills one for any other buffer. The JavaScript decoders build their objects
+//! from it (`decode/_mapped.js`) and fall back to their own checked readers for whatever the map
+//! does not vouch for.
+//!
+//! Map layout (little-endian):
+//! ```text
+//!  0 magic (MAGIC)      1 link kind         2 VLAN tags         3 network kind
+//!  4 network offset u16                     6 IP protocol       7 status
+//!  8 transport offset u16                  10 transport header length u16
+//! 12 segment length u16 (IP payload length seen from the transport header)
+//! 14 flags             15 zero             16 caplen u32       20 zero (4 bytes)
+//! ```
+//! JavaScript reads a session's maps only through the private fields of the packet objects the
+//! session made (`lib/structure.js`), so nothing else can pass for a map.
+
+use etherparse::{
+    ArpPacketSlice, Ethernet2HeaderSlice, IpAuthHeaderSlice, Ipv4HeaderSlice,
+    Ipv6FragmentHeaderSlice, Ipv6HeaderSlice, Ipv6RawExtHeaderSlice, SingleVlanHeaderSlice,
+    TcpHeaderSlice, TcpOptionElement, UdpHeaderSlice,
+};
+
+/// Bytes of one map.
+pub const MAP_LEN: usize = 24;
+/// First byte of a computed map (a zero byte there means "not computed").
+pub const MAGIC: u8 = 0xa5;
+/// Most 802.1Q/802.1ad tags followed (as the JavaScript Ethernet decoder).
+pub const MAX_VLAN_TAGS: u8 = 8;
+/// Most IPv6 extension headers followed.
+pub const MAX_EXTENSIONS: usize = 32;
+
+/// Link layer kinds (map byte 1).
+pub mod link {
+    pub const NONE: u8 = 0;
+    pub const ETHERNET: u8 = 1;
+    pub const SLL: u8 = 2;
+    pub const SLL2: u8 = 3;
+    pub const NULL: u8 = 4;
+    pub const LOOP: u8 = 5;
+    /// No link header: raw IPv4/IPv6 (LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_IPV6).
+    pub const IP: u8 = 6;
+    /// A link type this pass does not map (802.11, radiotap, PPP, ...).
+    pub const OTHER: u8 = 7;
+}
+
+/// Network layer kinds (map byte 3).
+pub mod net {
+    pub const NONE: u8 = 0;
+    pub const IPV4: u8 = 1;
+    pub const IPV6: u8 = 2;
+    pub const ARP: u8 = 3;
+    /// Another ethertype or protocol family: nothing to map.
+    pub const OTHER: u8 = 4;
+}
+
+/// Where the pass stopped (map byte 7). `OK` means every mapped layer is complete and valid.
+pub mod status {
+    pub const OK: u8 = 0;
+    pub const LINK_TRUNCATED: u8 = 1;
+    pub const LINK_MALFORMED: u8 = 2;
+    pub const NET_TRUNCATED: u8 = 3;
+    pub const NET_MALFORMED: u8 = 4;
+    pub const EXT_TRUNCATED: u8 = 5;
+    pub const TRANSPORT_TRUNCATED: u8 = 6;
+    pub const TRANSPORT_MALFORMED: u8 = 7;
+    /// A link type the pass does not map.
+    pub const UNSUPPORTED: u8 = 8;
+    /// An offset beyond 65,535 bytes (does not fit the map).
+    pub const TOO_LONG: u8 = 9;
+}
+
+/// Map byte 14.
+pub mod flags {
+    /// A TCP or UDP header was validated at the transport offset.
+    pub const TRANSPORT: u8 = 1;
+    /// A non-first fragment: no transport header here.
+    pub const FRAGMENT: u8 = 2;
+    /// IPv4 more-fragments bit (or IPv6 fragment header M flag) on a first fragment.
+    pub const MORE_FRAGMENTS: u8 = 4;
+    /// IPv6 extension headers lie between the IPv6 header and the transport offset.
+    pub const IPV6_EXTS: u8 = 8;
+    /// The IP length field was 0 (segmentation offload): the segment is the rest of the capture.
+    pub const LENGTH_FROM_CAPTURE: u8 = 16;
+    /// TCP options are only NOP, end, MSS, window scale, SACK permitted and timestamps, each
+    /// with its proper length.
+    pub const USUAL_TCP_OPTIONS: u8 = 32;
+}
+
+/// The layers of one packet.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Structure {
+    pub link: u8,
+    pub vlan_tags: u8,
+    pub net: u8,
+    pub net_off: usize,
+    /// IP protocol of the layer at `transport_off` (after IPv6 extension headers).
+    pub proto: u8,
+    pub status: u8,
+    pub transport_off: usize,
+    pub transport_hlen: usize,
+    /// Declared bytes from `transport_off` to the end of the IP payload (may exceed what was
+    /// captured; with `LENGTH_FROM_CAPTURE`, what was captured).
+    pub seg_len: usize,
+    pub flags: u8,
+}
+
+impl Structure {
+    /// Writes the 24-byte map.
+    pub fn encode(&self, caplen: usize, out: &mut [u8; MAP_LEN]) {
+        let too_long =
+            self.net_off > 0xffff || self.transport_off > 0xffff || self.transport_hlen > 0xffff;
+        out[0] = MAGIC;
+        out[1] = self.link;
+        out[2] = self.vlan_tags;
+        out[3] = self.net;
+        out[4..6].copy_from_slice(&(self.net_off.min(0xffff) as u16).to_le_bytes());
+        out[6] = self.proto;
+        out[7] = if too_long && self.status == status::OK {
+            status::TOO_LONG
+        } else {
+            self.status
+        };
+        out[8..10].copy_from_slice(&(self.transport_off.min(0xffff) as u16).to_le_bytes());
+        out[10..12].copy_from_slice(&(self.transport_hlen.min(0xffff) as u16).to_le_bytes());
+        // A segment length from the capture can exceed 16 bits; JavaScript recomputes it then.
+        out[12..14].copy_from_slice(&(self.seg_len.min(0xffff) as u16).to_le_bytes());
+        out[14] = self.flags;
+        out[15] = 0;
+        out[16..20].copy_from_slice(&u32::try_from(caplen).unwrap_or(u32::MAX).to_le_bytes());
+        out[20..24].copy_from_slice(&[0; 4]);
+    }
+}
+
+/// DLT values (as libpcap reports them).
+mod dlt {
+    pub const NULL: i32 = 0;
+    pub const ETHERNET: i32 = 1;
+    pub const RAW: i32 = 12;
+    pub const RAW_OPENBSD: i32 = 14;
+    pub const RAW_FILE: i32 = 101;
+    pub const LOOP: i32 = 108;
+    pub const LINUX_SLL: i32 = 113;
+    pub const IPV4: i32 = 228;
+    pub const IPV6: i32 = 229;
+    pub const LINUX_SLL2: i32 = 276;
+}
+
+/// Finds the layers of `data`, a packet of link type `dlt`. Never panics, whatever the bytes.
+pub fn structure(dlt: i32, data: &[u8]) -> Structure {
+    let mut s = Structure::default();
+    match dlt {
+        dlt::ETHERNET => ethernet(&mut s, data),
+        dlt::LINUX_SLL => {
+            s.link = link::SLL;
+            // etherparse's SLL slicer rejects packet and hardware types the decoders accept,
+            // so the 16-byte header is read here.
+            match data.get(14..16) {
+                Some(t) => ether_type(&mut s, data, u16::from_be_bytes([t[0], t[1]]), 16),
+                None => s.status = status::LINK_TRUNCATED,
+            }
+        }
+        dlt::LINUX_SLL2 => {
+            s.link = link::SLL2;
+            if data.len() < 20 {
+                s.status = status::LINK_TRUNCATED;
+            } else {
+                ether_type(&mut s, data, u16::from_be_bytes([data[0], data[1]]), 20);
+            }
+        }
+        dlt::NULL | dlt::LOOP => {
+            let loop_ = dlt == dlt::LOOP;
+            s.link = if loop_ { link::LOOP } else { link::NULL };
+            match data.get(0..4) {
+                None => s.status = status::LINK_TRUNCATED,
+                Some(h) => {
+                    let family = if loop_ {
+                        u32::from_be_bytes([h[0], h[1], h[2], h[3]])
+                    } else if h[0] == 0 && h[1] == 0 {
+                        // Host byte order of the capturing machine: big-endian writers.
+                        u32::from(h[3])
+                    } else {
+                        u32::from(h[0])
+                    };
+                    match family {
+                        2 => ipv4(&mut s, data, 4),
+                        24 | 28 | 30 => ipv6(&mut s, data, 4),
+                        _ => {
+                            s.net = net::OTHER;
+                            s.status = status::LINK_MALFORMED;
+                        }
+                    }
+                }
+            }
+        }
+        dlt::RAW | dlt::RAW_OPENBSD | dlt::RAW_FILE => {
+            s.link = link::IP;
+            if data.first().map(|b| b >> 4) == Some(6) {
+                ipv6(&mut s, data, 0);
+            } else {
+                ipv4(&mut s, data, 0);
+            }
+        }
+        dlt::IPV4 => {
+            s.link = link::IP;
+            ipv4(&mut s, data, 0);
+        }
+        dlt::IPV6 => {
+            s.link = link::IP;
+            ipv6(&mut s, data, 0);
+        }
+        _ => {
+            s.link = link::OTHER;
+            s.status = status::UNSUPPORTED;
+        }
+    }
+    s
+}
+
+fn is_tag(t: u16) -> bool {
+    t == 0x8100 || t == 0x88a8 || t == 0x9100
+}
+
+fn ethernet(s: &mut Structure, data: &[u8]) {
+    s.link = link::ETHERNET;
+    let Ok(eth) = Ethernet2HeaderSlice::from_slice(data) else {
+        s.status = status::LINK_TRUNCATED;
+        return;
+    };
+    let mut t = eth.ether_type().0;
+    let mut off = eth.slice().len();
+    while is_tag(t) {
+        if s.vlan_tags == MAX_VLAN_TAGS {
+            s.status = status::LINK_MALFORMED;
+            return;
+        }
+        let Ok(tag) = SingleVlanHeaderSlice::from_slice(&data[off..]) else {
+            s.status = status::LINK_TRUNCATED;
+            return;
+        };
+        s.vlan_tags += 1;
+        t = tag.ether_type().0;
+        off += tag.slice().len();
+    }
+    ether_type(s, data, t, off);
+}
+
+/// The network layer named by an ethertype at `off`. Values below 1536 are 802.3 lengths.
+fn ether_type(s: &mut Structure, data: &[u8], t: u16, off: usize) {
+    match t {
+        0..=1535 => s.net = net::NONE,
+        0x0800 => ipv4(s, data, off),
+        0x86dd => ipv6(s, data, off),
+        0x0806 => {
+            s.net = net::ARP;
+            s.net_off = off;
+            // 8 fixed bytes, then addresses of the lengths the packet gives.
+            if ArpPacketSlice::from_slice(data.get(off..).unwrap_or(&[])).is_err() {
+                s.status = status::NET_TRUNCATED;
+            }
+        }
+        _ => {
+            s.net = net::OTHER;
+            s.net_off = off;
+        }
+    }
+}
+
+fn ipv4(s: &mut Structure, data: &[u8], off: usize) {
+    s.net = net::IPV4;
+    s.net_off = off;
+    let rest = data.get(off..).unwrap_or(&[]);
+    let ip = match Ipv4HeaderSlice::from_slice(rest) {
+        Ok(ip) => ip,
+        Err(etherparse::err::ipv4::HeaderSliceError::Len(_)) => {
+            s.status = status::NET_TRUNCATED;
+            return;
+        }
+        Err(etherparse::err::ipv4::HeaderSliceError::Content(_)) => {
+            s.status = status::NET_MALFORMED;
+            return;
+        }
+    };
+    let hl = ip.slice().len();
+    let total = usize::from(ip.total_len());
+    s.proto = ip.protocol().0;
+    if total != 0 && total < hl {
+        s.status = status::NET_MALFORMED;
+        return;
+    }
+    if ip.fragments_offset().value() != 0 {
+        s.flags |= flags::FRAGMENT;
+        return;
+    }
+    // etherparse's slicers stop at any fragment; the first one has the transport header.
+    if ip.more_fragments() {
+        s.flags |= flags::MORE_FRAGMENTS;
+    }
+    let seg_len = if total == 0 {
+        s.flags |= flags::LENGTH_FROM_CAPTURE;
+        rest.len() - hl
+    } else {
+        total - hl
+    };
+    transport(s, data, s.proto, off + hl, seg_len);
+}
+
+fn ipv6(s: &mut Structure, data: &[u8], off: usize) {
+    s.net = net::IPV6;
+    s.net_off = off;
+    let rest = data.get(off..).unwrap_or(&[]);
+    let ip = match Ipv6HeaderSlice::from_slice(rest) {
+        Ok(ip) => ip,
+        Err(etherparse::err::ipv6::HeaderSliceError::Len(_)) => {
+            s.status = status::NET_TRUNCATED;
+            return;
+        }
+        Err(etherparse::err::ipv6::HeaderSliceError::Content(_)) => {
+            s.status = status::NET_MALFORMED;
+            return;
+        }
+    };
+    let mut next = ip.next_header().0;
+    let declared = usize::from(ip.payload_length());
+    let mut seg_len = if declared == 0 && next != 59 {
+        s.flags |= flags::LENGTH_FROM_CAPTURE;
+        rest.len() - 40
+    } else {
+        declared
+    };
+    let mut t = off + 40;
+    for _ in 0..MAX_EXTENSIONS {
+        let ext = data.get(t..).unwrap_or(&[]);
+        let used = match next {
+            // Hop-by-hop, routing, destination options, mobility, HIP, shim6.
+            0 | 43 | 60 | 135 | 139 | 140 => match Ipv6RawExtHeaderSlice::from_slice(ext) {
+                Ok(h) => {
+                    next = h.next_header().0;
+                    h.slice().len()
+                }
+                Err(_) => {
+                    s.proto = next;
+                    s.transport_off = t;
+                    s.status = status::EXT_TRUNCATED;
+                    return;
+                }
+            },
+            44 => match Ipv6FragmentHeaderSlice::from_slice(ext) {
+                Ok(h) => {
+                    next = h.next_header().0;
+                    if h.fragment_offset().value() != 0 {
+                        s.flags |= flags::FRAGMENT | flags::IPV6_EXTS;
+                        s.proto = next;
+                        s.transport_off = t + 8;
+                        return;
+                    }
+                    if h.more_fragments() {
+                        s.flags |= flags::MORE_FRAGMENTS;
+                    }
+                    h.slice().len()
+                }
+                Err(_) => {
+                    s.proto = next;
+                    s.transport_off = t;
+                    s.status = status::EXT_TRUNCATED;
+                    return;
+                }
+            },
+            51 => match IpAuthHeaderSlice::from_slice(ext) {
+                Ok(h) => {
+                    next = h.next_header().0;
+                    h.slice().len()
+                }
+                Err(_) => {
+                    s.proto = next;
+                    s.transport_off = t;
+                    s.status = status::EXT_TRUNCATED;
+                    return;
+                }
+            },
+            _ => break,
+        };
+        s.flags |= flags::IPV6_EXTS;
+        t += used;
+        seg_len = seg_len.saturating_sub(used);
+    }
+    transport(s, data, next, t, seg_len);
+}
+
+fn transport(s: &mut Structure, data: &[u8], proto: u8, off: usize, seg_len: usize) {
+    s.proto = proto;
+    s.transport_off = off;
+    s.seg_len = seg_len;
+    let rest = data.get(off..).unwrap_or(&[]);
+    match proto {
+        6 => match TcpHeaderSlice::from_slice(rest) {
+            Ok(tcp) => {
+                s.transport_hlen = tcp.slice().len();
+                s.flags |= flags::TRANSPORT;
+                let options = tcp.options();
+                // No options, or NOP NOP timestamps (most segments of a connection): no need to
+                // walk them.
+                if options.is_empty()
+                    || (options.len() == 12 && options[..4] == [1, 1, 8, 10])
+                    || tcp.options_iterator().all(|o| {
+                        matches!(
+                            o,
+                            Ok(TcpOptionElement::Noop
+                                | TcpOptionElement::MaximumSegmentSize(_)
+                                | TcpOptionElement::WindowScale(_)
+                                | TcpOptionElement::SelectiveAcknowledgementPermitted
+                                | TcpOptionElement::Timestamp(_, _))
+                        )
+                    })
+                {
+                    s.flags |= flags::USUAL_TCP_OPTIONS;
+                }
+            }
+            Err(etherparse::err::tcp::HeaderSliceError::Len(_)) => {
+                s.status = status::TRANSPORT_TRUNCATED
+            }
+            Err(etherparse::err::tcp::HeaderSliceError::Content(_)) => {
+                s.status = status::TRANSPORT_MALFORMED
+            }
+        },
+        17 => match UdpHeaderSlice::from_slice(rest) {
+            Ok(udp) => {
+                s.transport_hlen = udp.slice().len();
+                s.flags |= flags::TRANSPORT;
+            }
+            Err(_) => s.status = status::TRANSPORT_TRUNCATED,
+        },
+        // ICMP, ICMPv6, IGMP and the rest: the protocol and offset are mapped, their decoders
+        // check their own message formats.
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn eth(ethertype: u16, payload: &[u8]) -> Vec<u8> {
+        let mut v = vec![0u8; 12];
+        v.extend_from_slice(&ethertype.to_be_bytes());
+        v.extend_from_slice(payload);
+        v
+    }
+
+    fn ipv4_header(proto: u8, total: u16, frag: u16) -> Vec<u8> {
+        let mut h = vec![
+            0x45, 0, 0, 0, 0, 1, 0, 0, 64, proto, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1,
+        ];
+        h[2..4].copy_from_slice(&total.to_be_bytes());
+        h[6..8].copy_from_slice(&frag.to_be_bytes());
+        h
+    }
+
+    fn tcp_header(options: &[u8]) -> Vec<u8> {
+        let hl = 20 + options.len();
+        let mut h = vec![0u8; 20];
+        h[0..2].copy_from_slice(&1234u16.to_be_bytes());
+        h[2..4].copy_from_slice(&80u16.to_be_bytes());
+        h[12] = ((hl / 4) as u8) << 4;
+        h[13] = 0x18;
+        h.extend_from_slice(options);
+        h
+    }
+
+    fn tcp4(options: &[u8], data: &[u8]) -> Vec<u8> {
+        let tcp = tcp_header(options);
+        let total = 20 + tcp.len() + data.len();
+        let mut p = ipv4_header(6, total as u16, 0x4000);
+        p.extend_from_slice(&tcp);
+        p.extend_from_slice(data);
+        eth(0x0800, &p)
+    }
+
+    #[test]
+    fn ethernet_ipv4_tcp() {
+        let ts = [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2];
+        let p = tcp4(&ts, b"hello");
+        let s = structure(1, &p);
+        assert_eq!(s.status, status::OK);
+        assert_eq!(
+            (s.link, s.net, s.net_off, s.proto),
+            (link::ETHERNET, net::IPV4, 14, 6)
+        );
+        assert_eq!((s.transport_off, s.transport_hlen, s.seg_len), (34, 32, 37));
+        assert_eq!(
+            s.flags,
+            flags::TRANSPORT | flags::USUAL_TCP_OPTIONS,
+            "flags {:#x}",
+            s.flags
+        );
+        let mut m = [0u8; MAP_LEN];
+        s.encode(p.len(), &mut m);
+        assert_eq!(&m[..4], &[MAGIC, link::ETHERNET, 0, net::IPV4]);
+        assert_eq!(u16::from_le_bytes([m[8], m[9]]), 34);
+        assert_eq!(
+            u32::from_le_bytes([m[16], m[17], m[18], m[19]]) as usize,
+            p.len()
+        );
+        assert_eq!(&m[20..24], &[0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn unusual_tcp_options_are_flagged() {
+        // SACK block: valid, but not one of the usual options.
+        let sack = [1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2];
+        let s = structure(1, &tcp4(&sack, b""));
+        assert_eq!(s.status, status::OK);
+        assert_eq!(s.flags & flags::USUAL_TCP_OPTIONS, 0);
+        // Unknown kind 254 with a length byte.
+        let s = structure(1, &tcp4(&[254, 4, 0, 0], b""));
+        assert_eq!(s.flags & flags::USUAL_TCP_OPTIONS, 0);
+        // MSS with a wrong length.
+        let s = structure(1, &tcp4(&[2, 3, 0, 0], b""));
+        assert_eq!(s.flags & flags::USUAL_TCP_OPTIONS, 0);
+    }
+
+    #[test]
+    fn truncation_is_reported_at_the_layer_that_stops() {
+        let p = tcp4(&[], b"data");
+        assert_eq!(structure(1, &p[..10]).status, status::LINK_TRUNCATED);
+        assert_eq!(structure(1, &p[..20]).status, status::NET_TRUNCATED);
+        assert_eq!(structure(1, &p[..40]).status, status::TRANSPORT_TRUNCATED);
+        assert_eq!(structure(1, &p[..54]).status, status::OK);
+    }
+
+    #[test]
+    fn ipv4_lengths_and_fragments() {
+        // Total length below the header length.
+        let mut p = tcp4(&[], b"");
+        p[16..18].copy_from_slice(&10u16.to_be_bytes());
+        assert_eq!(structure(1, &p).status, status::NET_MALFORMED);
+        // Total length 0 (offloaded segment): the rest of the capture.
+        let mut p = tcp4(&[], b"abcd");
+        p[16..18].copy_from_slice(&0u16.to_be_bytes());
+        let s = structure(1, &p);
+        assert_eq!((s.status, s.seg_len), (status::OK, 24));
+        assert_ne!(s.flags & flags::LENGTH_FROM_CAPTURE, 0);
+        // First fragment: the transport header is there and mapped.
+        let mut p = tcp4(&[], b"abcd");
+        p[20..22].copy_from_slice(&0x2000u16.to_be_bytes());
+        let s = structure(1, &p);
+        assert_eq!(s.status, status::OK);
+        assert_eq!(
+            s.flags & (flags::TRANSPORT | flags::MORE_FRAGMENTS),
+            flags::TRANSPORT | flags::MORE_FRAGMENTS
+        );
+        // Later fragment: no transport header.
+        p[20..22].copy_from_slice(&0x0010u16.to_be_bytes());
+        let s = structure(1, &p);
+        assert_eq!(
+            s.flags & (flags::TRANSPORT | flags::FRAGMENT),
+            flags::FRAGMENT
+        );
+    }
+
+    #[test]
+    fn vlan_stacks() {
+        let inner = tcp4(&[], b"x");
+        let mut p = inner[..12].to_vec();
+        p.extend_from_slice(&[0x88, 0xa8, 0, 10, 0x81, 0x00, 0, 20]);
+        p.extend_from_slice(&inner[12..]);
+        let s = structure(1, &p);
+        assert_eq!(
+            (s.status, s.vlan_tags, s.net_off, s.transport_off),
+            (status::OK, 2, 22, 42)
+        );
+        // Nine tags: too many.
+        let mut p = inner[..12].to_vec();
+        for _ in 0..9 {
+            p.extend_from_slice(&[0x81, 0x00, 0, 1]);
+        }
+        p.extend_from_slice(&inner[12..]);
+        assert_eq!(structure(1, &p).status, status::LINK_MALFORMED);
+    }
+
+    #[test]
+    fn ipv6_with_extension_headers() {
+        let mut ip6 = vec![0x60, 0, 0, 0, 0, 0, 0, 64];
+        ip6.extend_from_slice(&[0u8; 32]);
+        // Hop-by-hop (8 bytes) then a fragment header (first fragment) then UDP.
+        let mut p = ip6.clone();
+        p[6] = 0;
+        p.extend_from_slice(&[44, 0, 1, 4, 0, 0, 0, 0]);
+        p.extend_from_slice(&[17, 0, 0, 1, 0, 0, 0, 7]);
+        p.extend_from_slice(&[0, 53, 0, 53, 0, 12, 0, 0, 1, 2, 3, 4]);
+        let plen = (p.len() - 40) as u16;
+        p[4..6].copy_from_slice(&plen.to_be_bytes());
+        let s = structure(229, &p);
+        assert_eq!(s.status, status::OK);
+        assert_eq!(
+            (s.net, s.proto, s.transport_off, s.seg_len),
+            (net::IPV6, 17, 56, 12)
+        );
+        assert_ne!(s.flags & flags::IPV6_EXTS, 0);
+        assert_ne!(s.flags & flags::MORE_FRAGMENTS, 0);
+        // Cut inside the fragment header.
+        assert_eq!(structure(229, &p[..52]).status, status::EXT_TRUNCATED);
+        // Plain IPv6 + TCP over raw IP.
+        let mut p = ip6.clone();
+        p[6] = 6;
+        p.extend_from_slice(&tcp_header(&[]));
+        p[4..6].copy_from_slice(&20u16.to_be_bytes());
+        let s = structure(12, &p);
+        assert_eq!(
+            (s.status, s.link, s.transport_off, s.transport_hlen),
+            (status::OK, link::IP, 40, 20)
+        );
+    }
+
+    #[test]
+    fn other_link_types() {
+        let inner = tcp4(&[], b"");
+        let ip = &inner[14..];
+        let mut null = vec![2, 0, 0, 0];
+        null.extend_from_slice(ip);
+        assert_eq!(structure(0, &null).transport_off, 24);
+        let mut lp = vec![0, 0, 0, 2];
+        lp.extend_from_slice(ip);
+        assert_eq!(structure(108, &lp).net, net::IPV4);
+        lp[3] = 99;
+        assert_eq!(structure(108, &lp).status, status::LINK_MALFORMED);
+        let mut sll = vec![0u8; 14];
+        sll.extend_from_slice(&[0x08, 0x00]);
+        sll.extend_from_slice(ip);
+        assert_eq!(structure(113, &sll).transport_off, 36);
+        let mut sll2 = vec![0x08, 0x00];
+        sll2.extend_from_slice(&[0u8; 18]);
+        sll2.extend_from_slice(ip);
+        assert_eq!(structure(276, &sll2).transport_off, 40);
+        assert_eq!(structure(127, &inner).status, status::UNSUPPORTED);
+        let arp = eth(0x0806, &[0, 1, 8, 0, 6, 4, 0, 1]);
+        assert_eq!(structure(1, &arp).status, status::NET_TRUNCATED);
+    }
+
+    #[test]
+    fn every_cut_of_every_shape_is_safe() {
+        let shapes = [
+            tcp4(&[1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2], b"payload"),
+            tcp4(&[], b""),
+        ];
+        for p in &shapes {
+            for dlt in [0, 1, 12, 108, 113, 228, 229, 276, 127] {
+                for cut in 0..=p.len() {
+                    let s = structure(dlt, &p[..cut]);
+                    if s.flags & flags::TRANSPORT != 0 {
+                        assert!(s.transport_off + s.transport_hlen <= cut);
+                    }
+                }
+            }
+        }
+    }
+}
