@@ -42,6 +42,8 @@ module.exports = {
     u32: u32,
     u16le: u16le,
     u32le: u32le,
-    hidden: hidden
+    hidden: hidden,
+    // Set by decode/_mapped.js: the network layer from decode.packet's layer map, if any.
+    fromMap: null
     // The fast decoders of common layers are added by their modules: decodeTCP, decodeUDP, ...
 };

@@ -25,33 +25,47 @@ var nesting = internal.nesting;
 // Statistics for tests and debugging: packets built from a map, packets that were not.
 var counts = { mapped: 0, checked: 0 };
 
-function u16(m, o) {
-    return m[o] | (m[o + 1] << 8);
-}
+var found = S.found;
+// Where the packet's bytes lie in their ArrayBuffer (a session's batch), for data views; set
+// when decoding from a map starts, read before any event can start another decode.
+var view = { ab: null, base: 0 };
 
+// Map constants (src/structure.rs), as locals for the compiler.
+var F_TRANSPORT = S.F_TRANSPORT;
+var F_FRAGMENT = S.F_FRAGMENT;
+var F_IPV6_EXTS = S.F_IPV6_EXTS;
+var F_LENGTH_FROM_CAPTURE = S.F_LENGTH_FROM_CAPTURE;
+var F_USUAL_TCP_OPTIONS = S.F_USUAL_TCP_OPTIONS;
+var NET_IPV4 = S.NET_IPV4;
+var NET_IPV6 = S.NET_IPV6;
+var LINK_ETHERNET = S.LINK_ETHERNET;
+var LINK_IP = S.LINK_IP;
+
+// The transport layer: TCP and UDP from the map; ICMP, IGMP, ICMPv6, a decoder registered by
+// the user, ... check their own formats.
 function transport(Decoder, emitter, r, m, o, to, seg, fl) {
-    if ((fl & S.F_TRANSPORT) !== 0) {
+    if ((fl & F_TRANSPORT) !== 0) {
         if (Decoder === TCP) {
-            return mappedTCP(emitter, r, to, seg, u16(m, o + 10), (fl & S.F_USUAL_TCP_OPTIONS) !== 0);
+            return mappedTCP(emitter, r, to, seg, m[o + 10] | (m[o + 11] << 8), (fl & F_USUAL_TCP_OPTIONS) !== 0,
+                view.ab, view.base);
         }
         if (Decoder === UDP) {
             return mappedUDP(emitter, r, to);
         }
     }
-    // ICMP, IGMP, ICMPv6, a decoder registered by the user, ...: they check their own formats.
     return decodeNext(Decoder, emitter, r, to, seg);
 }
 
 function ipv4(emitter, r, m, o) {
-    var no = u16(m, o + 4);
+    var no = m[o + 4] | (m[o + 5] << 8);
     var fl = m[o + 14];
     var proto = m[o + 6];
     var Decoder = protocols[proto];
-    if ((fl & S.F_FRAGMENT) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
+    if ((fl & F_FRAGMENT) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
         return decodeIPv4(emitter, r, no);
     }
-    var to = u16(m, o + 8);
-    var seg = (fl & S.F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : u16(m, o + 12);
+    var to = m[o + 8] | (m[o + 9] << 8);
+    var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
     var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
     var b6 = r[no + 6];
     var ip = new DecodedIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], b6, proto, payload);
@@ -61,15 +75,15 @@ function ipv4(emitter, r, m, o) {
 }
 
 function ipv6(emitter, r, m, o) {
-    var no = u16(m, o + 4);
+    var no = m[o + 4] | (m[o + 5] << 8);
     var fl = m[o + 14];
     var nextHeader = m[o + 6];
     var Decoder = protocols[nextHeader];
-    if ((fl & S.F_IPV6_EXTS) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
+    if ((fl & F_IPV6_EXTS) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
         return decodeIPv6(emitter, r, no);
     }
-    var to = u16(m, o + 8);
-    var seg = (fl & S.F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : u16(m, o + 12);
+    var to = m[o + 8] | (m[o + 9] << 8);
+    var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
     var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
     var ip = new DecodedIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], nextHeader, payload);
     if (emitter) { emitter.emit('ipv6', ip); }
@@ -79,25 +93,79 @@ function ipv6(emitter, r, m, o) {
 // The network layer of a map whose status is OK, or undefined when it is neither IPv4 nor IPv6.
 function network(emitter, r, m, o) {
     var net = m[o + 3];
-    if (net === S.NET_IPV4) { return ipv4(emitter, r, m, o); }
-    if (net === S.NET_IPV6) { return ipv6(emitter, r, m, o); }
+    if (net === NET_IPV4) { return ipv4(emitter, r, m, o); }
+    if (net === NET_IPV6) { return ipv6(emitter, r, m, o); }
     return undefined;
 }
 
-// decode.packet's payload for `r` with its map at m[o..o+24], or undefined when the map does not
-// describe a layout built here (the caller then decodes with the checked readers).
-function decodeMapped(emitter, r, m, o) {
-    if (m[o + 7] !== 0) { return undefined; } // stopped somewhere: the checked readers say where
-    var link = m[o + 1];
-    var p;
-    if (link === S.LINK_ETHERNET) {
-        if (m[o + 2] !== 0) { return undefined; } // VLAN tags
-        p = network(emitter, r, m, o);
-        if (p === undefined) { return undefined; }
-        counts.mapped++;
-        return new DecodedEthernet(emitter, r, 0, (r[12] << 8) | r[13], p);
+// The common layouts (src/structure.rs, map byte 15 "shape"): untagged Ethernet or raw IP, IPv4
+// (not a later fragment) or IPv6 without extension headers, a complete TCP header with usual
+// options or a UDP header, all valid. Built in one go; undefined when a decoder was replaced in
+// ip_protocols (or too deeply nested), and the caller takes the general path.
+// `ab`/`base`: the packet's ArrayBuffer and the offset of r[0] in it, or ab null.
+var SHAPE_TCP = 1;
+var SHAPE_IPV6 = 2;
+var SHAPE_ETHERNET = 4;
+function decodeShape(emitter, r, m, o, ab, base) {
+    var sh = m[o + 15];
+    if (nesting.depth >= internal.MAX_DEPTH) { return undefined; }
+    var no = m[o + 4] | (m[o + 5] << 8);
+    var to = m[o + 8] | (m[o + 9] << 8);
+    var seg = m[o + 12] | (m[o + 13] << 8);
+    var l4;
+    if ((sh & SHAPE_TCP) !== 0) {
+        if (protocols[6] !== TCP) { return undefined; }
+        l4 = mappedTCP(emitter, r, to, seg, m[o + 10] | (m[o + 11] << 8), true, ab, base);
+    } else {
+        if (protocols[17] !== UDP) { return undefined; }
+        l4 = mappedUDP(emitter, r, to);
     }
-    if (link === S.LINK_IP) {
+    var ip;
+    if ((sh & SHAPE_IPV6) !== 0) {
+        ip = new DecodedIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], m[o + 6], l4);
+        if (emitter) { emitter.emit('ipv6', ip); }
+    } else {
+        var b6 = r[no + 6];
+        ip = new DecodedIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], b6, m[o + 6], l4);
+        if ((b6 & 0x20) !== 0) { ip.isFragment = true; }
+        if (emitter) { emitter.emit('ipv4', ip); }
+    }
+    counts.mapped++;
+    if ((sh & SHAPE_ETHERNET) !== 0) {
+        return new DecodedEthernet(emitter, r, 0, (sh & SHAPE_IPV6) !== 0 ? 0x86dd : 0x0800, ip);
+    }
+    return ip;
+}
+
+// Statuses whose network layer is complete and valid: OK, and a transport header that is
+// truncated or malformed (the checked TCP/UDP decoders then say how).
+function usable(status) {
+    return status === 0 || status === 6 || status === 7;
+}
+
+// decode.packet's payload for `r` with its map at m[o..o+24], or undefined when the map does not
+// describe a layout built here directly (untagged Ethernet, raw IP).
+function decodeMapped(emitter, r, m, o) {
+    var st = m[o + 7];
+    if (st !== 0 && st !== 6 && st !== 7) { return undefined; }
+    view.ab = found.ab;
+    view.base = found.base;
+    var link = m[o + 1];
+    var net = m[o + 3];
+    var p;
+    if (link === LINK_ETHERNET) {
+        if (m[o + 2] !== 0) { return undefined; } // VLAN tags: through the Ethernet decoder
+        if (net === NET_IPV4) {
+            p = ipv4(emitter, r, m, o);
+        } else if (net === NET_IPV6) {
+            p = ipv6(emitter, r, m, o);
+        } else {
+            return undefined;
+        }
+        counts.mapped++;
+        return new DecodedEthernet(emitter, r, 0, net === NET_IPV4 ? 0x0800 : 0x86dd, p);
+    }
+    if (link === LINK_IP) {
         p = network(emitter, r, m, o);
         if (p !== undefined) { counts.mapped++; }
         return p;
@@ -105,4 +173,40 @@ function decodeMapped(emitter, r, m, o) {
     return undefined;
 }
 
-module.exports = { decodeMapped: decodeMapped, counts: counts };
+// Other link layers (VLAN-tagged Ethernet, SLL, SLL2, NULL, LOOP) are decoded by their own
+// decoders, which ask here for the network layer: while decode.packet decodes `r`, the map of `r`
+// is `current`, and the network layer at the offset it names is built from it (once).
+var current = { r: null, m: null, o: 0, ab: null, base: 0 };
+
+function setCurrent(r, m, o) {
+    if (usable(m[o + 7])) {
+        current.r = r;
+        current.m = m;
+        current.o = o;
+        current.ab = found.ab;
+        current.base = found.base;
+    }
+}
+
+function clearCurrent() {
+    current.r = null;
+    current.m = null;
+}
+
+// The network layer at `offset` of `r` from the current map, or undefined.
+function fromMap(emitter, r, offset) {
+    var c = current;
+    if (c.r !== r || c.m === null) { return undefined; }
+    var m = c.m, o = c.o;
+    if ((m[o + 4] | (m[o + 5] << 8)) !== offset) { return undefined; }
+    c.r = null;
+    c.m = null;
+    view.ab = c.ab;
+    view.base = c.base;
+    var p = network(emitter, r, m, o);
+    if (p !== undefined) { counts.mapped++; }
+    return p;
+}
+internal.fromMap = fromMap;
+
+module.exports = { decodeShape: decodeShape, decodeMapped: decodeMapped, setCurrent: setCurrent, clearCurrent: clearCurrent, counts: counts };

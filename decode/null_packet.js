@@ -3,6 +3,7 @@
 // LINKTYPE_LOOP (108, network byte order family).
 var IPv4 = require('./ipv4');
 var IPv6 = require('./ipv6');
+var internal = require('./_internal');
 
 function NullPacket(emitter) {
     this.emitter = emitter;
@@ -38,7 +39,11 @@ NullPacket.prototype.decodeLoop = function (raw_packet, offset) {
 
 NullPacket.prototype._decodeFamily = function (raw_packet, offset) {
     var f = this.pftype;
-    if (f === 2) { // AF_INET
+    var p;
+    if ((f === 2 || f === 24 || f === 28 || f === 30) && internal.fromMap !== null &&
+        (p = internal.fromMap(this.emitter, raw_packet, offset)) !== undefined) {
+        this.payload = p; // from decode.packet's layer map (decode/_mapped.js)
+    } else if (f === 2) { // AF_INET
         this.payload = new IPv4(this.emitter).decode(raw_packet, offset);
     } else if (f === 24 || f === 28 || f === 30) { // AF_INET6: NetBSD/OpenBSD, FreeBSD, macOS
         this.payload = new IPv6(this.emitter).decode(raw_packet, offset);

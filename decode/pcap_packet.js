@@ -14,7 +14,16 @@ var SLL2Packet = require('./sll2_packet');
 var structure = require('../lib/structure');
 var mapped = require('./_mapped');
 var decodeMapped = mapped.decodeMapped;
+var decodeShape = mapped.decodeShape;
+var emitting = structure.emitting;
+var MAP_LEN = structure.MAP_LEN;
+var sources = structure.sources;
 var found = structure.found;
+
+// Link types with a layer map (src/structure.rs); radiotap and 802.11 have none.
+var MAPPED_LINKS = Object.create(null);
+['LINKTYPE_ETHERNET', 'LINKTYPE_RAW', 'LINKTYPE_IPV4', 'LINKTYPE_IPV6', 'LINKTYPE_NULL', 'LINKTYPE_LOOP',
+    'LINKTYPE_LINUX_SLL', 'LINKTYPE_LINUX_SLL2'].forEach(function (lt) { MAPPED_LINKS[lt] = true; });
 
 // The 16-byte per-packet header: tv_sec, tv_usec, caplen, len (u32 little-endian).
 function PcapHeader(raw_header) {
@@ -66,29 +75,56 @@ PcapPacket.prototype.decode = function (packet_with_header, options) {
     }
 
     try {
-        var lt = this.link_type;
-        var payload;
-        // Built from the layer map of the native structure pass when it vouches for the layout
-        // (decode/_mapped.js); otherwise by the decoders' checked readers.
-        if ((lt === 'LINKTYPE_ETHERNET' || lt === 'LINKTYPE_RAW' || lt === 'LINKTYPE_IPV4' ||
-            lt === 'LINKTYPE_IPV6') && structure.locate(pwh !== buf && pwh.buf === buf ? pwh : null, buf, lt)) {
-            payload = decodeMapped(this.emitter, buf, found.bytes, found.at);
-        }
-        if (payload === undefined) {
-            mapped.counts.checked++;
-            // Ethernet first: the usual link type, decoded without going through the switch below.
-            payload = lt === 'LINKTYPE_ETHERNET' ? decodeEthernet(this.emitter, buf, 0) :
-                decodeLink(this, buf, options);
-        }
-        this.payload = payload;
+        this.payload = decodeBody(this, buf, options);
     } catch (e) {
         // Last resort: the decoders check their bounds, so this should not happen.
+        mapped.clearCurrent();
         internal.nesting.depth = 0;
         this._error = 'decoder failure: ' + (e && e.message);
         internal.debug('PcapPacket.decode: ' + (e && e.stack));
     }
     return this;
 };
+
+// The link layer and what it carries. A packet its session is emitting, in one of the common
+// layouts, is built straight from the layer map its capture thread wrote (decode/_mapped.js).
+function decodeBody(self, buf, options) {
+    var e = emitting;
+    if (buf === e.buf) {
+        var src = e.source;
+        var o = e.at;
+        var m = src.batch;
+        if (m[o + 15] >= 0x80 && src.link === self.link_type) {
+            var p = decodeShape(self.emitter, buf, m, o, src.ab, src.base + o + MAP_LEN);
+            if (p !== undefined) {
+                sources.thread++;
+                return p;
+            }
+        }
+    }
+    return decodeGeneral(self, buf, options);
+}
+
+// Everything else: the packet's map (its thread's, or one computed now), built from where it
+// vouches for the layout; otherwise by the decoders' checked readers.
+function decodeGeneral(self, buf, options) {
+    var lt = self.link_type;
+    var emitter = self.emitter;
+    var haveMap = MAPPED_LINKS[lt] === true && structure.locate(buf, lt);
+    if (haveMap) {
+        var payload = (found.bytes[found.at + 15] & 0x80) !== 0 ?
+            decodeShape(emitter, buf, found.bytes, found.at, found.ab, found.base) : undefined;
+        if (payload === undefined) { payload = decodeMapped(emitter, buf, found.bytes, found.at); }
+        if (payload !== undefined) { return payload; }
+        // The link decoders ask decode/_mapped.js for the network layer.
+        mapped.setCurrent(buf, found.bytes, found.at);
+    } else {
+        mapped.counts.checked++;
+    }
+    var p = lt === 'LINKTYPE_ETHERNET' ? decodeEthernet(emitter, buf, 0) : decodeLink(self, buf, options);
+    if (haveMap) { mapped.clearCurrent(); }
+    return p;
+}
 
 function decodeLink(self, buf, options) {
     var emitter = self.emitter;

@@ -24,20 +24,11 @@ function setWarningSink(fn) {
 
 // What a `packet` event carries: node_pcap's {buf, header, link_type} (lib/structure.js).
 const PacketWithHeader = structure.PacketWithHeader;
+// The packet being emitted (decode.packet finds its layer map there).
+const emitting = structure.emitting;
 
-// Buffer views made the cheap way: `new FastBuffer(arrayBuffer, offset, length)` costs half of
-// `buf.subarray()`. Node's Buffer class is FastBuffer, reachable as Buffer[Symbol.species] (what
-// subarray itself constructs), so the views are genuine Buffers (prototype, util.inspect,
-// assert.deepStrictEqual). Elsewhere, a Uint8Array subclass inheriting Buffer's methods.
-const PacketBuffer = (() => {
-  const Species = Buffer[Symbol.species];
-  try {
-    if (Object.getPrototypeOf(new Species(new ArrayBuffer(1), 0, 1)) === Buffer.prototype) return Species;
-  } catch (e) { /* not constructible like that here */ }
-  class BufferView extends Uint8Array {}
-  Object.setPrototypeOf(BufferView.prototype, Buffer.prototype);
-  return BufferView;
-})();
+// Packet views: genuine Buffers made the cheap way (lib/structure.js).
+const PacketBuffer = structure.PacketBuffer;
 
 function roundOr(v, dflt) {
   return typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : dflt;
@@ -113,7 +104,7 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
     }, onWake]);
   }
   this.link_type = native.linkTypeName(this.session.linkType);
-  this._structure = { native: this.session, enabled: false };
+  this._structure = { native: this.session, link: this.link_type, enabled: false };
   this.opened = true;
   for (const w of this.session.warnings()) warn(w);
   const signal = extra.signal;
@@ -159,7 +150,7 @@ PcapSession.prototype._drain = function () {
       }
       batch = this._batch = r;
       this._off = 0;
-      this._source = { batch, state: this._structure };
+      this._source = { batch, state: this._structure, link: this.link_type, ab: batch.buffer, base: batch.byteOffset };
     }
     // Schedule the continuation first, so that a throwing listener does not stall the session.
     if (!this._scheduled) {
@@ -178,8 +169,11 @@ PcapSession.prototype._drain = function () {
       const start = off + RECORD_HEADER;
       const stop = start + caplen;
       this._off = stop;
-      const raw = new PacketWithHeader(new PacketBuffer(ab, base + start, caplen),
-        new PacketBuffer(ab, base + off, 16), link_type, source, off + 16);
+      const buf = new PacketBuffer(ab, base + start, caplen);
+      const raw = new PacketWithHeader(buf, new PacketBuffer(ab, base + off, 16), link_type);
+      emitting.buf = buf;
+      emitting.at = off + 16;
+      emitting.source = source;
       off = stop;
       // emit('packet') without EventEmitter's generic path when there is exactly one listener
       // (the usual case); the listener table is read again for every packet.
@@ -195,6 +189,7 @@ PcapSession.prototype._drain = function () {
 
 PcapSession.prototype._end = function (message) {
   this._ended = true;
+  structure.forget(this._structure);
   if (message) {
     const err = errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
       this.device_name + ' failed: ' + message);
@@ -211,6 +206,7 @@ PcapSession.prototype.close = function () {
   this.removeAllListeners();
   if (this.session) this.session.close();
   this._batch = null;
+  structure.forget(this._structure);
   const hooks = this._onClose.splice(0);
   for (const fn of hooks) fn();
 };

@@ -28,6 +28,20 @@ const F_IPV6_EXTS = 8;
 const F_LENGTH_FROM_CAPTURE = 16;
 const F_USUAL_TCP_OPTIONS = 32;
 
+// Buffer views made the cheap way: `new FastBuffer(arrayBuffer, offset, length)` costs half of
+// `buf.subarray()`. Node's Buffer class is FastBuffer, reachable as Buffer[Symbol.species] (what
+// subarray itself constructs), so the views are genuine Buffers (prototype, util.inspect,
+// assert.deepStrictEqual). Elsewhere, a Uint8Array subclass inheriting Buffer's methods.
+const PacketBuffer = (() => {
+  const Species = Buffer[Symbol.species];
+  try {
+    if (Object.getPrototypeOf(new Species(new ArrayBuffer(1), 0, 1)) === Buffer.prototype) return Species;
+  } catch (e) { /* not constructible like that here */ }
+  class BufferView extends Uint8Array {}
+  Object.setPrototypeOf(BufferView.prototype, Buffer.prototype);
+  return BufferView;
+})();
+
 // DLT values by link-type name (the names sessions give).
 const dlts = Object.create(null);
 function dltOf(name) {
@@ -39,63 +53,71 @@ function dltOf(name) {
   return d;
 }
 
-// Where locate() found the map: the byte array and the map's offset in it.
-const found = { bytes: null, at: 0 };
+// Where locate() found the map: the byte array and the map's offset in it; for a session's packet
+// also the batch's ArrayBuffer and the offset of the packet's data in it (decoders make their
+// data views there directly), otherwise ab is null.
+const found = { bytes: null, at: 0, ab: null, base: 0 };
 // Where maps came from (for tests and debugging): a session's capture thread, or a call now.
 const sources = { thread: 0, call: 0 };
 const scratch = Buffer.alloc(MAP_LEN);
 
 // What a session's `packet` event carries: node_pcap's {buf, header, link_type}. `buf` is exactly
 // caplen bytes and `header` the 16-byte record header; both are views into a batch that nothing
-// overwrites, so they stay valid after the handler returns. Where the packet's layer map lies is
-// kept in private fields: not properties users see (Object.keys, util.inspect, JSON), and
-// nothing but this class can set them. `source` is {batch, state} for the batch (state: the
-// session's {native, enabled}), `at` the map's offset in the batch.
-class PacketWithHeader {
-  #source;
-  #at;
-  #buf;
-  constructor(buf, header, link_type, source, at) {
-    this.buf = buf;
-    this.header = header;
-    this.link_type = link_type;
-    this.#source = source === undefined ? null : source;
-    this.#at = at;
-    this.#buf = buf;
-  }
+// overwrites, so they stay valid after the handler returns.
+function PacketWithHeader(buf, header, link_type) {
+  this.buf = buf;
+  this.header = header;
+  this.link_type = link_type;
+}
 
-  // The map the capture thread wrote for this packet, in found.bytes/found.at.
-  static locate(p) {
-    if (!(#source in p)) return false;
-    const source = p.#source;
-    if (source === null || p.buf !== p.#buf) return false;
-    const batch = source.batch;
-    const at = p.#at;
-    if (batch[at] === MAGIC) {
-      found.bytes = batch;
-      found.at = at;
-      sources.thread++;
-      return true;
-    }
-    const state = source.state;
-    if (!state.enabled) {
-      // This session's packets are being decoded: have its thread write maps from now on.
-      state.enabled = true;
-      state.native.enableStructure();
-    }
-    return false;
+// The packet a session is emitting: its `buf` view, the offset of its map in the batch and the
+// batch's {batch, state, ab, base} (state: the session's {native, link, enabled}; ab and base: the
+// batch's ArrayBuffer and byte offset). Decoding a packet inside its `packet` handler, the usual
+// case, finds the map here; a packet decoded later gets one from a synchronous call. Nothing is
+// added to the packet object, and only the very `buf` view the session made matches.
+const emitting = { buf: null, at: 0, source: null };
+
+// The map the capture thread wrote for the packet being emitted, in found.*, when it is decoded
+// as the session's link type.
+function fromThread(linkTypeName) {
+  const source = emitting.source;
+  if (source.state.link !== linkTypeName) return false;
+  const batch = source.batch;
+  const at = emitting.at;
+  if (batch[at] === MAGIC) {
+    found.bytes = batch;
+    found.at = at;
+    found.ab = source.ab;
+    found.base = source.base + at + MAP_LEN;
+    sources.thread++;
+    return true;
+  }
+  const state = source.state;
+  if (!state.enabled) {
+    // This session's packets are being decoded: have its thread write maps from now on.
+    state.enabled = true;
+    state.native.enableStructure();
+  }
+  return false;
+}
+
+// A session that ends lets go of its last packet (and the batch it points into).
+function forget(state) {
+  if (emitting.source !== null && emitting.source.state === state) {
+    emitting.buf = null;
+    emitting.source = null;
   }
 }
 
-// The layer map of `buf`, a packet of link type `linkTypeName` (`pwh` the object it came in):
-// the one its session's capture thread wrote, or one computed now by a synchronous call. Sets
-// found.bytes/found.at; false without the addon.
-function locate(pwh, buf, linkTypeName) {
-  if (pwh !== null && PacketWithHeader.locate(pwh)) return true;
+// The layer map of `buf`, a packet of link type `linkTypeName`: the one its session's capture
+// thread wrote, or one computed now by a synchronous call. Sets found.*; false without the addon.
+function locate(buf, linkTypeName) {
+  if (buf === emitting.buf && fromThread(linkTypeName)) return true;
   if (native === null) return false;
   if (!native.structureInto(buf, dltOf(linkTypeName), scratch)) return false;
   found.bytes = scratch;
   found.at = 0;
+  found.ab = null;
   sources.call++;
   return true;
 }
@@ -117,5 +139,8 @@ module.exports = {
   locate,
   dltOf,
   PacketWithHeader,
+  PacketBuffer,
+  emitting,
+  forget,
   available: native !== null,
 };

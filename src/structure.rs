@@ -17,7 +17,7 @@
 //!  4 network offset u16                     6 IP protocol       7 status
 //!  8 transport offset u16                  10 transport header length u16
 //! 12 segment length u16 (IP payload length seen from the transport header)
-//! 14 flags             15 zero             16 caplen u32       20 zero (4 bytes)
+//! 14 flags             15 shape            16 caplen u32       20 zero (4 bytes)
 //! ```
 //! JavaScript reads a session's maps only through the private fields of the packet objects the
 //! session made (`lib/structure.js`), so nothing else can pass for a map.
@@ -94,6 +94,18 @@ pub mod flags {
     pub const USUAL_TCP_OPTIONS: u8 = 32;
 }
 
+/// Map byte 15: the common layouts, which the decoders build in one go. `SIMPLE` is set when
+/// the packet is one of them; the other bits say which.
+pub mod shape {
+    pub const SIMPLE: u8 = 0x80;
+    /// TCP (else UDP).
+    pub const TCP: u8 = 1;
+    /// IPv6 without extension headers (else IPv4, not a later fragment).
+    pub const IPV6: u8 = 2;
+    /// Under an untagged Ethernet header (else raw IP).
+    pub const ETHERNET: u8 = 4;
+}
+
 /// The layers of one packet.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Structure {
@@ -113,6 +125,34 @@ pub struct Structure {
 }
 
 impl Structure {
+    /// The shape byte: untagged Ethernet or raw IP, then IPv4 (first fragment or whole) or IPv6
+    /// without extension headers, then a complete TCP header whose options are all usual ones,
+    /// or a UDP header; every layer valid, the segment length within 16 bits. 0 otherwise.
+    pub fn shape(&self) -> u8 {
+        let link = match (self.link, self.vlan_tags) {
+            (link::ETHERNET, 0) => shape::ETHERNET,
+            (link::IP, _) => 0,
+            _ => return 0,
+        };
+        let net = match self.net {
+            net::IPV4 if self.flags & flags::FRAGMENT == 0 => 0,
+            net::IPV6 if self.flags & flags::IPV6_EXTS == 0 => shape::IPV6,
+            _ => return 0,
+        };
+        let transport = match self.proto {
+            6 if self.transport_hlen == 20 || self.flags & flags::USUAL_TCP_OPTIONS != 0 => {
+                shape::TCP
+            }
+            17 => 0,
+            _ => return 0,
+        };
+        if self.status != status::OK || self.flags & flags::TRANSPORT == 0 || self.seg_len > 0xffff
+        {
+            return 0;
+        }
+        shape::SIMPLE | link | net | transport
+    }
+
     /// Writes the 24-byte map.
     pub fn encode(&self, caplen: usize, out: &mut [u8; MAP_LEN]) {
         let too_long =
@@ -133,7 +173,7 @@ impl Structure {
         // A segment length from the capture can exceed 16 bits; JavaScript recomputes it then.
         out[12..14].copy_from_slice(&(self.seg_len.min(0xffff) as u16).to_le_bytes());
         out[14] = self.flags;
-        out[15] = 0;
+        out[15] = if too_long { 0 } else { self.shape() };
         out[16..20].copy_from_slice(&u32::try_from(caplen).unwrap_or(u32::MAX).to_le_bytes());
         out[20..24].copy_from_slice(&[0; 4]);
     }
@@ -509,6 +549,33 @@ mod tests {
             p.len()
         );
         assert_eq!(&m[20..24], &[0, 0, 0, 0]);
+    }
+
+    #[test]
+    fn shapes() {
+        let ts = [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2];
+        let p = tcp4(&ts, b"x");
+        assert_eq!(
+            structure(1, &p).shape(),
+            shape::SIMPLE | shape::ETHERNET | shape::TCP
+        );
+        assert_eq!(structure(12, &p[14..]).shape(), shape::SIMPLE | shape::TCP);
+        // SACK blocks, a later fragment, a VLAN tag, a truncated header: not simple.
+        assert_eq!(
+            structure(1, &tcp4(&[1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2], b"")).shape(),
+            0
+        );
+        let mut frag = p.clone();
+        frag[20..22].copy_from_slice(&0x0010u16.to_be_bytes());
+        assert_eq!(structure(1, &frag).shape(), 0);
+        let mut tagged = p[..12].to_vec();
+        tagged.extend_from_slice(&[0x81, 0, 0, 1]);
+        tagged.extend_from_slice(&p[12..]);
+        assert_eq!(structure(1, &tagged).shape(), 0);
+        assert_eq!(structure(1, &p[..40]).shape(), 0);
+        let mut m = [0u8; MAP_LEN];
+        structure(1, &p).encode(p.len(), &mut m);
+        assert_eq!(m[15], shape::SIMPLE | shape::ETHERNET | shape::TCP);
     }
 
     #[test]

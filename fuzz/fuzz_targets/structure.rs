@@ -9,7 +9,7 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../src/structure.rs"]
 mod structure;
 
-use structure::{flags, net, status, MAP_LEN};
+use structure::{flags, net, shape, status, MAP_LEN};
 
 const DLTS: [i32; 11] = [0, 1, 12, 14, 101, 108, 113, 127, 228, 229, 276];
 
@@ -37,8 +37,26 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(s.proto, 6);
         assert!(s.flags & flags::TRANSPORT != 0);
     }
+    // A simple shape is built by the decoders without any further check: everything it implies
+    // must hold.
+    let sh = s.shape();
+    if sh != 0 {
+        assert_eq!(s.status, status::OK);
+        assert!(s.flags & flags::TRANSPORT != 0);
+        assert!(s.transport_off + s.transport_hlen <= len);
+        assert!(s.net_off + if sh & shape::IPV6 != 0 { 40 } else { 20 } <= s.transport_off);
+        assert_eq!(s.proto, if sh & shape::TCP != 0 { 6 } else { 17 });
+        assert!(
+            s.transport_hlen == 20
+                || s.transport_hlen == 8
+                || s.flags & flags::USUAL_TCP_OPTIONS != 0
+        );
+    }
     let mut map = [0u8; MAP_LEN];
     s.encode(len, &mut map);
     assert_eq!(map[0], structure::MAGIC);
-    assert_eq!(map[7] == status::OK, s.status == status::OK && s.transport_off <= 0xffff);
+    assert_eq!(
+        map[7] == status::OK,
+        s.status == status::OK && s.transport_off <= 0xffff
+    );
 });
