@@ -159,6 +159,7 @@ PcapSession.prototype._drain = function () {
     }
     const link_type = this.link_type;
     const source = this._source;
+    const mapsOn = this._structure.enabled;
     const ab = batch.buffer;
     const base = batch.byteOffset;
     const end = batch.length;
@@ -171,9 +172,13 @@ PcapSession.prototype._drain = function () {
       this._off = stop;
       const buf = new PacketBuffer(ab, base + start, caplen);
       const raw = new PacketWithHeader(buf, new PacketBuffer(ab, base + off, 16), link_type);
-      emitting.buf = buf;
-      emitting.at = off + 16;
-      emitting.source = source;
+      // Where decode.packet finds the packet's layer map: every packet once this session's packets
+      // are decoded (maps on), otherwise the first of each batch, which turns them on when decoded.
+      if (mapsOn || off === 0) {
+        emitting.buf = buf;
+        emitting.at = off + 16;
+        emitting.source = source;
+      }
       off = stop;
       // emit('packet') without EventEmitter's generic path when there is exactly one listener
       // (the usual case); the listener table is read again for every packet.

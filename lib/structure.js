@@ -3,8 +3,8 @@
 // carry them in their batches and by decode.packet, which builds its objects from them.
 //
 // A map is 24 bytes (layout in src/structure.rs). Sessions put one between each record's 16-byte
-// pcap header and its data; for any other buffer one synchronous call computes it. A map is
-// read only through the private fields of the PacketWithHeader a session made for the packet.
+// pcap header and its data, and decode.packet finds it for the packet a session is emitting
+// (`emitting`); for any other buffer one synchronous call computes it.
 
 let native = null;
 try {
