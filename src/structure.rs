@@ -128,6 +128,7 @@ impl Structure {
     /// The shape byte: untagged Ethernet or raw IP, then IPv4 (first fragment or whole) or IPv6
     /// without extension headers, then a complete TCP header whose options are all usual ones,
     /// or a UDP header; every layer valid, the segment length within 16 bits. 0 otherwise.
+    #[inline]
     pub fn shape(&self) -> u8 {
         let link = match (self.link, self.vlan_tags) {
             (link::ETHERNET, 0) => shape::ETHERNET,
@@ -154,28 +155,34 @@ impl Structure {
     }
 
     /// Writes the 24-byte map.
+    #[inline]
     pub fn encode(&self, caplen: usize, out: &mut [u8; MAP_LEN]) {
-        let too_long =
-            self.net_off > 0xffff || self.transport_off > 0xffff || self.transport_hlen > 0xffff;
-        out[0] = MAGIC;
-        out[1] = self.link;
-        out[2] = self.vlan_tags;
-        out[3] = self.net;
-        out[4..6].copy_from_slice(&(self.net_off.min(0xffff) as u16).to_le_bytes());
-        out[6] = self.proto;
-        out[7] = if too_long && self.status == status::OK {
+        let fits = (self.net_off | self.transport_off | self.transport_hlen) <= 0xffff;
+        let status = if !fits && self.status == status::OK {
             status::TOO_LONG
         } else {
             self.status
         };
-        out[8..10].copy_from_slice(&(self.transport_off.min(0xffff) as u16).to_le_bytes());
-        out[10..12].copy_from_slice(&(self.transport_hlen.min(0xffff) as u16).to_le_bytes());
-        // A segment length from the capture can exceed 16 bits; JavaScript recomputes it then.
-        out[12..14].copy_from_slice(&(self.seg_len.min(0xffff) as u16).to_le_bytes());
-        out[14] = self.flags;
-        out[15] = if too_long { 0 } else { self.shape() };
-        out[16..20].copy_from_slice(&u32::try_from(caplen).unwrap_or(u32::MAX).to_le_bytes());
-        out[20..24].copy_from_slice(&[0; 4]);
+        let shape = if fits { self.shape() } else { 0 };
+        let u16_of = |v: usize| v.min(0xffff) as u64;
+        // A segment length from the capture can exceed 16 bits; the shape is 0 then and
+        // JavaScript recomputes it.
+        let w0 = u64::from(MAGIC)
+            | u64::from(self.link) << 8
+            | u64::from(self.vlan_tags) << 16
+            | u64::from(self.net) << 24
+            | u16_of(self.net_off) << 32
+            | u64::from(self.proto) << 48
+            | u64::from(status) << 56;
+        let w1 = u16_of(self.transport_off)
+            | u16_of(self.transport_hlen) << 16
+            | u16_of(self.seg_len) << 32
+            | u64::from(self.flags) << 48
+            | u64::from(shape) << 56;
+        let w2 = u64::from(u32::try_from(caplen).unwrap_or(u32::MAX));
+        out[0..8].copy_from_slice(&w0.to_le_bytes());
+        out[8..16].copy_from_slice(&w1.to_le_bytes());
+        out[16..24].copy_from_slice(&w2.to_le_bytes());
     }
 }
 
@@ -264,10 +271,12 @@ pub fn structure(dlt: i32, data: &[u8]) -> Structure {
     s
 }
 
+#[inline]
 fn is_tag(t: u16) -> bool {
     t == 0x8100 || t == 0x88a8 || t == 0x9100
 }
 
+#[inline]
 fn ethernet(s: &mut Structure, data: &[u8]) {
     s.link = link::ETHERNET;
     let Ok(eth) = Ethernet2HeaderSlice::from_slice(data) else {
@@ -293,6 +302,7 @@ fn ethernet(s: &mut Structure, data: &[u8]) {
 }
 
 /// The network layer named by an ethertype at `off`. Values below 1536 are 802.3 lengths.
+#[inline]
 fn ether_type(s: &mut Structure, data: &[u8], t: u16, off: usize) {
     match t {
         0..=1535 => s.net = net::NONE,
@@ -313,6 +323,7 @@ fn ether_type(s: &mut Structure, data: &[u8], t: u16, off: usize) {
     }
 }
 
+#[inline]
 fn ipv4(s: &mut Structure, data: &[u8], off: usize) {
     s.net = net::IPV4;
     s.net_off = off;
@@ -352,6 +363,7 @@ fn ipv4(s: &mut Structure, data: &[u8], off: usize) {
     transport(s, data, s.proto, off + hl, seg_len);
 }
 
+#[inline]
 fn ipv6(s: &mut Structure, data: &[u8], off: usize) {
     s.net = net::IPV6;
     s.net_off = off;
@@ -468,6 +480,7 @@ fn usual_tcp_options(options: &[u8]) -> bool {
     true
 }
 
+#[inline]
 fn transport(s: &mut Structure, data: &[u8], proto: u8, off: usize, seg_len: usize) {
     s.proto = proto;
     s.transport_off = off;
