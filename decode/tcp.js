@@ -240,7 +240,8 @@ function fastOptions(r, o, end) {
     return new DecodedOptions(mss, ws, sackOk, ts, echo);
 }
 
-function DecodedTCP(emitter, r, offset, len, hl, options) {
+// `data`/`dataLength`: the payload view (or null) and len - hl, made by the caller.
+function DecodedTCP(emitter, r, offset, hl, options, data, dataLength) {
     this.emitter = emitter;
     this.sport = (r[offset] << 8) | r[offset + 1];
     this.dport = (r[offset + 2] << 8) | r[offset + 3];
@@ -253,9 +254,7 @@ function DecodedTCP(emitter, r, offset, len, hl, options) {
     this.checksum = (r[offset + 16] << 8) | r[offset + 17];
     this.urgentPointer = (r[offset + 18] << 8) | r[offset + 19];
     this.options = options;
-    var dataLength = len - hl;
-    var start = offset + hl;
-    this.data = dataLength > 0 ? r.subarray(start, start + dataLength) : null;
+    this.data = data;
     this.dataLength = dataLength;
 }
 DecodedTCP.prototype = TCP.prototype;
@@ -278,7 +277,9 @@ function decodeTCP(emitter, r, offset, len) {
             options = fastOptions(r, offset + 20, offset + hl);
         }
         if (options !== null) {
-            var tcp = new DecodedTCP(emitter, r, offset, len, hl, options);
+            var n = len - hl;
+            var start = offset + hl;
+            var tcp = new DecodedTCP(emitter, r, offset, hl, options, n > 0 ? r.subarray(start, start + n) : null, n);
             if (emitter) { emitter.emit('tcp', tcp); }
             return tcp;
         }
@@ -314,25 +315,6 @@ function usualOptions(r, o, end) {
 
 // `new TCP(emitter).decode(r, offset, len)` for a header of hl bytes the structure pass vouched
 // for (complete, data offset >= 5); `usual` when its options are all usual ones.
-// DecodedTCP with its data view made by the caller.
-function MappedTCP(emitter, r, offset, hl, options, data, dataLength) {
-    this.emitter = emitter;
-    this.sport = (r[offset] << 8) | r[offset + 1];
-    this.dport = (r[offset + 2] << 8) | r[offset + 3];
-    this.seqno = ((r[offset + 4] << 24) >>> 0) + ((r[offset + 5] << 16) | (r[offset + 6] << 8) | r[offset + 7]);
-    this.ackno = ((r[offset + 8] << 24) >>> 0) + ((r[offset + 9] << 16) | (r[offset + 10] << 8) | r[offset + 11]);
-    this.headerLength = hl;
-    this.reserved = undefined;
-    this.flags = new DecodedFlags(r[offset + 12], r[offset + 13]);
-    this.windowSize = (r[offset + 14] << 8) | r[offset + 15];
-    this.checksum = (r[offset + 16] << 8) | r[offset + 17];
-    this.urgentPointer = (r[offset + 18] << 8) | r[offset + 19];
-    this.options = options;
-    this.data = data;
-    this.dataLength = dataLength;
-}
-MappedTCP.prototype = TCP.prototype;
-
 // `ab`/`base`: where r's bytes lie in their ArrayBuffer when known (a session's batch), for the
 // data view; otherwise ab is null and subarray makes it.
 function mappedTCP(emitter, r, offset, len, hl, usual, ab, base) {
@@ -356,7 +338,7 @@ function mappedTCP(emitter, r, offset, len, hl, usual, ab, base) {
         var avail = r.length - start;
         data = ab !== null ? new PacketBuffer(ab, base + start, n < avail ? n : avail) : r.subarray(start, start + n);
     }
-    var tcp = new MappedTCP(emitter, r, offset, hl, options, data, n);
+    var tcp = new DecodedTCP(emitter, r, offset, hl, options, data, n);
     if (emitter) { emitter.emit('tcp', tcp); }
     return tcp;
 }
