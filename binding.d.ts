@@ -99,7 +99,8 @@ export interface OfflineOptions {
 export declare function recordHeaderBytes(): number
 
 /**
- * Writes the layer map of `data` (a packet of link type `dlt`) into the first 24 bytes of `out`
- * (`crate::structure`). Returns false, writing nothing, when `out` is too short.
+ * Writes the layer map of `data` (a packet of link type `dlt`) into the first 24 bytes of the
+ * Buffer `out` (`crate::structure`). Returns false, writing nothing, when `out` is not a Buffer of
+ * at least 24 bytes or overlaps `data`.
  */
-export declare function structureInto(data: Uint8Array, dlt: number, out: Buffer): boolean
+export declare function structureInto(data: Uint8Array, dlt: number, out: unknown): boolean

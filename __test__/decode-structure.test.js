@@ -314,6 +314,65 @@ test('inside the handler, a packet decoded as another link type is mapped for th
   assert.ok(n >= 300);
 });
 
+test('a packet changed in place inside its handler decodes what it now holds (maps on)', async () => {
+  // Ethernet / IPv4 / TCP with 8 payload bytes, 12,000 times (more than a session queues before
+  // its first packet is decoded).
+  const frame = Buffer.from('ffffffffffff0000000000010800450000300001000040060000c0a80001c0a80002' +
+    '0400005000000001000000025018ffff00000000' + '6162636465666768', 'hex');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pcap-structure-'));
+  const file = path.join(tmp, 'same.pcap');
+  const w = pcap.createWriter(file, { link_type: 'LINKTYPE_ETHERNET' });
+  for (let i = 0; i < 12000; i++) w.write(frame);
+  w.close();
+  const edits = [
+    (b) => { b[16] = 0; b[17] = 0x24; b[46] = 0x60; }, // total length 48 -> 36, data offset 5 -> 6
+    (b) => { b[14] = 0x46; },                            // header length 20 -> 24
+    (b) => { b[12] = 0x86; b[13] = 0xdd; },              // ethertype IPv4 -> IPv6
+    (b) => { b[12] = 0x81; b[13] = 0x00; },              // now a VLAN tag
+    (b) => { b[23] = 17; },                              // protocol TCP -> UDP
+    (b) => { b[20] = 0x20; b[21] = 0x01; },              // a later fragment
+    (b) => { b[46] = 0x70; b[54] = 5; b[55] = 10; },     // options: a SACK block
+    (b) => { b[16] = 0; b[17] = 0; },                    // total length 0
+  ];
+  let n = 0;
+  let edited = 0;
+  const fromThreadBefore = structure.sources.thread;
+  await eachPacket(file, (raw) => {
+    n++;
+    if (n < 10000) { pcap.decode.packet(raw); return; } // maps are on long before here
+    const edit = edits[n % edits.length];
+    edit(raw.buf);
+    const pkt = pcap.decode.packet(raw);
+    assert.equal(show(pkt.payload), show(checked(raw.buf, 'LINKTYPE_ETHERNET')), `edit ${n % edits.length}`);
+    edited++;
+  });
+  assert.equal(edited, 2001);
+  assert.ok(structure.sources.thread - fromThreadBefore > 1000, 'maps came from the capture thread');
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+test('a listener that decodes another packet in the middle of a decode changes nothing', () => {
+  const EventEmitter = require('events');
+  const tcp4 = Buffer.from('ffffffffffff0000000000010800450000280001000040060000c0a80001c0a80002' +
+    '0400005000000001000000025018ffff00000000', 'hex');
+  const udp6 = Buffer.from('ffffffffffff00000000000186dd6000000000081140' + '00'.repeat(32) + '0035003500080000', 'hex');
+  const em = new EventEmitter();
+  let inner = 0;
+  for (const ev of ['tcp', 'udp', 'ipv4', 'ipv6']) {
+    em.on(ev, () => {
+      if (inner++ < 50) pcap.decode.packet({ buf: udp6, header: null, link_type: 'LINKTYPE_ETHERNET' }, em);
+    });
+  }
+  const got = pcap.decode.packet({ buf: tcp4, header: null, link_type: 'LINKTYPE_ETHERNET' }, em).payload;
+  assert.ok(inner > 0);
+  // The same tree as the checked decoders' (emitters left out of the comparison).
+  const noEmitter = (k, v) => (k === 'emitter' ? undefined : v);
+  const want = checked(tcp4, 'LINKTYPE_ETHERNET');
+  assert.equal(JSON.stringify(got, noEmitter), JSON.stringify(want, noEmitter));
+  assert.equal(got.payload.protocol, 6);
+  assert.equal(got.payload.payload.constructor.name, 'TCP');
+});
+
 test('structureInto: one synchronous call maps any buffer; a short output buffer is refused', () => {
   const out = Buffer.alloc(structure.MAP_LEN);
   assert.equal(native.structureInto(Buffer.alloc(0), 1, out), true);
@@ -321,5 +380,8 @@ test('structureInto: one synchronous call maps any buffer; a short output buffer
   assert.equal(native.structureInto(Buffer.alloc(60), 9999, out), true);
   assert.equal(out[7], 8, 'UNSUPPORTED');
   assert.equal(native.structureInto(Buffer.alloc(60), 1, Buffer.alloc(10)), false);
+  const same = Buffer.alloc(60);
+  assert.equal(native.structureInto(same, 1, same), false, 'an output overlapping the input is refused');
+  assert.equal(native.structureInto(same, 1, 'not a buffer'), false);
   assert.equal(native.recordHeaderBytes(), 16 + structure.MAP_LEN);
 });

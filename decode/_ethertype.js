@@ -14,12 +14,16 @@ function decodeEthertype(who, ethertype, emitter, raw_packet, offset) {
     switch (ethertype) {
     case 0x0800:
         // From the layer map when decode.packet has one for this packet (decode/_mapped.js).
-        if (internal.fromMap !== null && (p = internal.fromMap(emitter, raw_packet, offset)) !== undefined) { return p; }
+        if (internal.fromMap !== null && (p = internal.fromMap(emitter, raw_packet, offset, internal.NET_IPV4)) !== undefined) {
+            return p;
+        }
         return decodeIPv4(emitter, raw_packet, offset);
     case 0x0806:
         return new Arp(emitter).decode(raw_packet, offset);
     case 0x86dd:
-        if (internal.fromMap !== null && (p = internal.fromMap(emitter, raw_packet, offset)) !== undefined) { return p; }
+        if (internal.fromMap !== null && (p = internal.fromMap(emitter, raw_packet, offset, internal.NET_IPV6)) !== undefined) {
+            return p;
+        }
         return decodeIPv6(emitter, raw_packet, offset);
     case 0x88cc:
         return 'need to implement LLDP';

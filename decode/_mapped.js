@@ -41,6 +41,26 @@ var NET_IPV6 = S.NET_IPV6;
 var LINK_ETHERNET = S.LINK_ETHERNET;
 var LINK_IP = S.LINK_IP;
 
+// A handler may change a packet's bytes in place before decoding it, after the capture thread
+// mapped them. The bytes a map's network layer stands on are checked again (a few compares);
+// when they changed, the layer is decoded by the checked readers instead.
+// IPv4: version and header length, total length, fragment offset, protocol.
+function sameIPv4(r, m, o, no, to, seg, fl) {
+    var hl = to - no;
+    if (r[no] !== (0x40 | (hl >> 2)) || r[no + 9] !== m[o + 6] || ((r[no + 6] & 0x1f) | r[no + 7]) !== 0) {
+        return false;
+    }
+    var length = (r[no + 2] << 8) | r[no + 3];
+    return (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? length === 0 : length - hl === seg;
+}
+
+// IPv6 (without extension headers): version, next header, payload length.
+function sameIPv6(r, m, o, no, seg, fl) {
+    if ((r[no] >> 4) !== 6 || r[no + 6] !== m[o + 6]) { return false; }
+    var length = (r[no + 4] << 8) | r[no + 5];
+    return (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? length === 0 : length === seg;
+}
+
 // The transport layer: TCP and UDP from the map; ICMP, IGMP, ICMPv6, a decoder registered by
 // the user, ... check their own formats.
 function transport(Decoder, emitter, r, m, o, to, seg, fl) {
@@ -66,6 +86,7 @@ function ipv4(emitter, r, m, o) {
     }
     var to = m[o + 8] | (m[o + 9] << 8);
     var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
+    if (!sameIPv4(r, m, o, no, to, seg, fl)) { return undefined; }
     var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
     var b6 = r[no + 6];
     var ip = new DecodedIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], b6, proto, payload);
@@ -84,6 +105,7 @@ function ipv6(emitter, r, m, o) {
     }
     var to = m[o + 8] | (m[o + 9] << 8);
     var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
+    if (!sameIPv6(r, m, o, no, seg, fl)) { return undefined; }
     var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
     var ip = new DecodedIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], nextHeader, payload);
     if (emitter) { emitter.emit('ipv6', ip); }
@@ -107,32 +129,41 @@ var SHAPE_TCP = 1;
 var SHAPE_IPV6 = 2;
 var SHAPE_ETHERNET = 4;
 function decodeShape(emitter, r, m, o, ab, base) {
+    // Every map byte is read before the first event: a listener may decode another packet, and
+    // a computed map lives in a shared scratch buffer.
     var sh = m[o + 15];
-    if (nesting.depth >= internal.MAX_DEPTH) { return undefined; }
     var no = m[o + 4] | (m[o + 5] << 8);
     var to = m[o + 8] | (m[o + 9] << 8);
+    var hl = m[o + 10] | (m[o + 11] << 8);
     var seg = m[o + 12] | (m[o + 13] << 8);
+    var proto = m[o + 6];
+    var v6 = (sh & SHAPE_IPV6) !== 0;
+    if (nesting.depth >= internal.MAX_DEPTH ||
+        ((sh & SHAPE_ETHERNET) !== 0 && ((r[12] << 8) | r[13]) !== (v6 ? 0x86dd : 0x0800)) ||
+        !(v6 ? sameIPv6(r, m, o, no, seg, m[o + 14]) : sameIPv4(r, m, o, no, to, seg, m[o + 14]))) {
+        return undefined;
+    }
     var l4;
     if ((sh & SHAPE_TCP) !== 0) {
         if (protocols[6] !== TCP) { return undefined; }
-        l4 = mappedTCP(emitter, r, to, seg, m[o + 10] | (m[o + 11] << 8), true, ab, base);
+        l4 = mappedTCP(emitter, r, to, seg, hl, true, ab, base);
     } else {
         if (protocols[17] !== UDP) { return undefined; }
         l4 = mappedUDP(emitter, r, to);
     }
     var ip;
-    if ((sh & SHAPE_IPV6) !== 0) {
-        ip = new DecodedIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], m[o + 6], l4);
+    if (v6) {
+        ip = new DecodedIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], proto, l4);
         if (emitter) { emitter.emit('ipv6', ip); }
     } else {
         var b6 = r[no + 6];
-        ip = new DecodedIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], b6, m[o + 6], l4);
+        ip = new DecodedIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], b6, proto, l4);
         if ((b6 & 0x20) !== 0) { ip.isFragment = true; }
         if (emitter) { emitter.emit('ipv4', ip); }
     }
     counts.mapped++;
     if ((sh & SHAPE_ETHERNET) !== 0) {
-        return new DecodedEthernet(emitter, r, 0, (sh & SHAPE_IPV6) !== 0 ? 0x86dd : 0x0800, ip);
+        return new DecodedEthernet(emitter, r, 0, v6 ? 0x86dd : 0x0800, ip);
     }
     return ip;
 }
@@ -155,6 +186,7 @@ function decodeMapped(emitter, r, m, o) {
     var p;
     if (link === LINK_ETHERNET) {
         if (m[o + 2] !== 0) { return undefined; } // VLAN tags: through the Ethernet decoder
+        if (((r[12] << 8) | r[13]) !== (net === NET_IPV6 ? 0x86dd : 0x0800)) { return undefined; }
         if (net === NET_IPV4) {
             p = ipv4(emitter, r, m, o);
         } else if (net === NET_IPV6) {
@@ -162,6 +194,7 @@ function decodeMapped(emitter, r, m, o) {
         } else {
             return undefined;
         }
+        if (p === undefined) { return undefined; }
         counts.mapped++;
         return new DecodedEthernet(emitter, r, 0, net === NET_IPV4 ? 0x0800 : 0x86dd, p);
     }
@@ -193,12 +226,14 @@ function clearCurrent() {
     current.m = null;
 }
 
-// The network layer at `offset` of `r` from the current map, or undefined.
-function fromMap(emitter, r, offset) {
+// The network layer of kind `net` (NET_IPV4 or NET_IPV6: what the link header names) at `offset`
+// of `r` from the current map, or undefined. Link decoders emit nothing before they ask, so the
+// map (possibly the shared scratch one) is still this packet's.
+function fromMap(emitter, r, offset, net) {
     var c = current;
     if (c.r !== r || c.m === null) { return undefined; }
     var m = c.m, o = c.o;
-    if ((m[o + 4] | (m[o + 5] << 8)) !== offset) { return undefined; }
+    if ((m[o + 4] | (m[o + 5] << 8)) !== offset || m[o + 3] !== net) { return undefined; }
     c.r = null;
     c.m = null;
     view.ab = c.ab;
@@ -208,5 +243,7 @@ function fromMap(emitter, r, offset) {
     return p;
 }
 internal.fromMap = fromMap;
+internal.NET_IPV4 = NET_IPV4;
+internal.NET_IPV6 = NET_IPV6;
 
 module.exports = { decodeShape: decodeShape, decodeMapped: decodeMapped, setCurrent: setCurrent, clearCurrent: clearCurrent, counts: counts };

@@ -41,7 +41,7 @@ NullPacket.prototype._decodeFamily = function (raw_packet, offset) {
     var f = this.pftype;
     var p;
     if ((f === 2 || f === 24 || f === 28 || f === 30) && internal.fromMap !== null &&
-        (p = internal.fromMap(this.emitter, raw_packet, offset)) !== undefined) {
+        (p = internal.fromMap(this.emitter, raw_packet, offset, f === 2 ? internal.NET_IPV4 : internal.NET_IPV6)) !== undefined) {
         this.payload = p; // from decode.packet's layer map (decode/_mapped.js)
     } else if (f === 2) { // AF_INET
         this.payload = new IPv4(this.emitter).decode(raw_packet, offset);

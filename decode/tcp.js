@@ -288,48 +288,57 @@ function decodeTCP(emitter, r, offset, len) {
 }
 internal.decodeTCP = decodeTCP;
 
-// The usual options between o and end, for a header the structure pass vouched for: every option
-// there is NOP, end, MSS, window scale, SACK permitted or timestamps with its proper length, and
-// end is within the buffer (src/structure.rs, flag USUAL_TCP_OPTIONS).
+// The usual options between o and end (end within the buffer, as the structure pass vouched):
+// NOP, end, MSS, window scale, SACK permitted and timestamps with their proper lengths. null when
+// anything else is there (the bytes changed since they were mapped): the caller then decodes the
+// header with the checked reader.
 function usualOptions(r, o, end) {
     var mss = null, ws = null, sackOk = null, ts = null, echo = null;
     while (o < end) {
         var kind = r[o];
         if (kind === 1) { o++; continue; }
         if (kind === 0) { break; }
-        if (kind === 8) {
+        var l = r[o + 1];
+        if (kind === 8 && l === 10 && o + 10 <= end) {
             ts = ((r[o + 2] << 24) >>> 0) + ((r[o + 3] << 16) | (r[o + 4] << 8) | r[o + 5]);
             echo = ((r[o + 6] << 24) >>> 0) + ((r[o + 7] << 16) | (r[o + 8] << 8) | r[o + 9]);
-        } else if (kind === 2) {
+        } else if (kind === 2 && l === 4 && o + 4 <= end) {
             mss = (r[o + 2] << 8) | r[o + 3];
-        } else if (kind === 3) {
+        } else if (kind === 3 && l === 3 && o + 3 <= end) {
             ws = r[o + 2];
-        } else {
+        } else if (kind === 4 && l === 2 && o + 2 <= end) {
             sackOk = true;
+        } else {
+            return null;
         }
-        var l = r[o + 1];
-        o += l > 1 ? l : 2; // the lengths were checked; this only guards a buffer changed since
+        o += l;
     }
     return new DecodedOptions(mss, ws, sackOk, ts, echo);
 }
 
 // `new TCP(emitter).decode(r, offset, len)` for a header of hl bytes the structure pass vouched
-// for (complete, data offset >= 5); `usual` when its options are all usual ones.
+// for (complete, data offset >= 5); `usual` when its options are all usual ones. The data offset
+// and the options are read again: a handler may have changed the bytes since they were mapped.
 // `ab`/`base`: where r's bytes lie in their ArrayBuffer when known (a session's batch), for the
 // data view; otherwise ab is null and subarray makes it.
 function mappedTCP(emitter, r, offset, len, hl, usual, ab, base) {
-    var options;
-    if (hl === 20) {
+    var options = null;
+    if (((r[offset + 12] & 0xf0) >> 2) !== hl) {
+        options = null;
+    } else if (hl === 20) {
         options = new DecodedOptions(null, null, null, null, null);
     } else if (!usual) {
-        return new TCP(emitter).decode(r, offset, len);
-    } else if (hl === 32 && r[offset + 20] === 1 && r[offset + 21] === 1 && r[offset + 22] === 8) {
-        // NOP, NOP, timestamps (length 10, checked): the options of most segments.
+        options = null;
+    } else if (hl === 32 && r[offset + 20] === 1 && r[offset + 21] === 1 && r[offset + 22] === 8 && r[offset + 23] === 10) {
+        // NOP, NOP, timestamps: the options of most segments.
         options = new DecodedOptions(null, null, null,
             ((r[offset + 24] << 24) >>> 0) + ((r[offset + 25] << 16) | (r[offset + 26] << 8) | r[offset + 27]),
             ((r[offset + 28] << 24) >>> 0) + ((r[offset + 29] << 16) | (r[offset + 30] << 8) | r[offset + 31]));
     } else {
         options = usualOptions(r, offset + 20, offset + hl);
+    }
+    if (options === null) {
+        return new TCP(emitter).decode(r, offset, len);
     }
     var n = len - hl;
     var data = null;

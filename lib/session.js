@@ -188,6 +188,11 @@ PcapSession.prototype._drain = function () {
       if (!this.opened || this._paused) return;
     }
     this._batch = null;
+    // Let go of this batch's last noted packet (it would keep the whole batch alive).
+    if (emitting.source === source) {
+      emitting.buf = null;
+      emitting.source = null;
+    }
     if (performance.now() >= deadline) return; // the continuation is scheduled
   }
 };

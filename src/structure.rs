@@ -157,12 +157,9 @@ impl Structure {
     /// Writes the 24-byte map.
     #[inline]
     pub fn encode(&self, caplen: usize, out: &mut [u8; MAP_LEN]) {
+        // Offsets beyond 16 bits do not fit: the map then vouches for nothing.
         let fits = (self.net_off | self.transport_off | self.transport_hlen) <= 0xffff;
-        let status = if !fits && self.status == status::OK {
-            status::TOO_LONG
-        } else {
-            self.status
-        };
+        let status = if fits { self.status } else { status::TOO_LONG };
         let shape = if fits { self.shape() } else { 0 };
         let u16_of = |v: usize| v.min(0xffff) as u64;
         // A segment length from the capture can exceed 16 bits; the shape is 0 then and

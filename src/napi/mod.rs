@@ -360,17 +360,29 @@ pub fn default_device() -> Result<Option<String>> {
     Ok(capture::default_device(&devs))
 }
 
-/// Writes the layer map of `data` (a packet of link type `dlt`) into the first 24 bytes of `out`
-/// (`crate::structure`). Returns false, writing nothing, when `out` is too short.
+/// Writes the layer map of `data` (a packet of link type `dlt`) into the first 24 bytes of the
+/// Buffer `out` (`crate::structure`). Returns false, writing nothing, when `out` is not a Buffer of
+/// at least 24 bytes or overlaps `data`.
 #[napi]
-pub fn structure_into(data: &[u8], dlt: i32, mut out: BufferSlice<'_>) -> bool {
-    let Some(map) = out
-        .get_mut(..MAP_LEN)
-        .and_then(|m| <&mut [u8; MAP_LEN]>::try_from(m).ok())
-    else {
+pub fn structure_into(env: &Env, data: &[u8], dlt: i32, out: Unknown<'_>) -> bool {
+    let mut map = [0u8; MAP_LEN];
+    structure::structure(dlt, data).encode(data.len(), &mut map);
+    let mut ptr: *mut std::ffi::c_void = std::ptr::null_mut();
+    let mut len = 0usize;
+    // SAFETY: `env` and `out` are the live handles of this call; napi_get_buffer_info only reads
+    // them and writes the two out-parameters.
+    let status =
+        unsafe { napi::sys::napi_get_buffer_info(env.raw(), out.raw(), &mut ptr, &mut len) };
+    if status != napi::sys::Status::napi_ok || ptr.is_null() || len < MAP_LEN {
         return false;
-    };
-    structure::structure(dlt, data).encode(data.len(), map);
+    }
+    let (a, b) = (data.as_ptr() as usize, ptr as usize);
+    if a < b + MAP_LEN && b < a + data.len() {
+        return false; // `out` overlaps `data`: no writing through memory a reference reads
+    }
+    // SAFETY: `ptr` points at `len >= MAP_LEN` writable bytes of a Buffer that stays alive for
+    // this call; no Rust reference covers them (`data` does not overlap them, checked above).
+    unsafe { std::ptr::copy_nonoverlapping(map.as_ptr(), ptr.cast::<u8>(), MAP_LEN) };
     true
 }
 
