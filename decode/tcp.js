@@ -288,34 +288,6 @@ function decodeTCP(emitter, r, offset, len) {
 }
 internal.decodeTCP = decodeTCP;
 
-// The usual options between o and end (end within the buffer, as the structure pass vouched):
-// NOP, end, MSS, window scale, SACK permitted and timestamps with their proper lengths. null when
-// anything else is there (the bytes changed since they were mapped): the caller then decodes the
-// header with the checked reader.
-function usualOptions(r, o, end) {
-    var mss = null, ws = null, sackOk = null, ts = null, echo = null;
-    while (o < end) {
-        var kind = r[o];
-        if (kind === 1) { o++; continue; }
-        if (kind === 0) { break; }
-        var l = r[o + 1];
-        if (kind === 8 && l === 10 && o + 10 <= end) {
-            ts = ((r[o + 2] << 24) >>> 0) + ((r[o + 3] << 16) | (r[o + 4] << 8) | r[o + 5]);
-            echo = ((r[o + 6] << 24) >>> 0) + ((r[o + 7] << 16) | (r[o + 8] << 8) | r[o + 9]);
-        } else if (kind === 2 && l === 4 && o + 4 <= end) {
-            mss = (r[o + 2] << 8) | r[o + 3];
-        } else if (kind === 3 && l === 3 && o + 3 <= end) {
-            ws = r[o + 2];
-        } else if (kind === 4 && l === 2 && o + 2 <= end) {
-            sackOk = true;
-        } else {
-            return null;
-        }
-        o += l;
-    }
-    return new DecodedOptions(mss, ws, sackOk, ts, echo);
-}
-
 // `new TCP(emitter).decode(r, offset, len)` for a header of hl bytes the structure pass vouched
 // for (complete, data offset >= 5); `usual` when its options are all usual ones. The data offset
 // and the options are read again: a handler may have changed the bytes since they were mapped.
@@ -335,7 +307,8 @@ function mappedTCP(emitter, r, offset, len, hl, usual, ab, base) {
             ((r[offset + 24] << 24) >>> 0) + ((r[offset + 25] << 16) | (r[offset + 26] << 8) | r[offset + 27]),
             ((r[offset + 28] << 24) >>> 0) + ((r[offset + 29] << 16) | (r[offset + 30] << 8) | r[offset + 31]));
     } else {
-        options = usualOptions(r, offset + 20, offset + hl);
+        // Checked again: null when the bytes changed since they were mapped.
+        options = fastOptions(r, offset + 20, offset + hl);
     }
     if (options === null) {
         return new TCP(emitter).decode(r, offset, len);

@@ -702,6 +702,15 @@ mod tests {
         format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
     }
 
+    fn start_offline(cfg: &OfflineConfig) -> (Arc<Core>, mpsc::Receiver<()>) {
+        let (tx, rx) = mpsc::channel();
+        let core = open_offline(cfg)
+            .expect("open")
+            .start(ChannelWaker(tx))
+            .expect("start");
+        (core, rx)
+    }
+
     fn read_all(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, Finish) {
         let (packets, _, how) = read_all_maps(core, rx);
         (packets, how)
@@ -754,11 +763,7 @@ mod tests {
             batch_bytes: 16 * 1024,
             nanosecond: false,
         };
-        let (tx, rx) = mpsc::channel();
-        let core = open_offline(&cfg)
-            .expect("open")
-            .start(ChannelWaker(tx))
-            .expect("start");
+        let (core, rx) = start_offline(&cfg);
         core.enable_structure();
         let (n, mapped, how) = read_all_maps(&core, &rx);
         assert_eq!(how, Finish::Eof);
@@ -794,11 +799,7 @@ mod tests {
             batch_bytes: 64 * 1024,
             nanosecond: false,
         };
-        let (tx, rx) = mpsc::channel();
-        let core = open_offline(&cfg)
-            .expect("open")
-            .start(ChannelWaker(tx))
-            .expect("start");
+        let (core, rx) = start_offline(&cfg);
         let (n, _) = read_all(&core, &rx);
         assert!(n > 0 && n < 4000, "ip6 packets: {n}");
         cfg.filter = "tcp port".into();
