@@ -177,8 +177,7 @@ function usable(status) {
 // decode.packet's payload for `r` with its map at m[o..o+24], or undefined when the map does not
 // describe a layout built here directly (untagged Ethernet, raw IP).
 function decodeMapped(emitter, r, m, o) {
-    var st = m[o + 7];
-    if (st !== 0 && st !== 6 && st !== 7) { return undefined; }
+    if (!usable(m[o + 7])) { return undefined; }
     view.ab = found.ab;
     view.base = found.base;
     var link = m[o + 1];

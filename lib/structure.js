@@ -137,10 +137,8 @@ module.exports = {
   found,
   sources,
   locate,
-  dltOf,
   PacketWithHeader,
   PacketBuffer,
   emitting,
   forget,
-  available: native !== null,
 };
