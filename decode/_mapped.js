@@ -14,16 +14,16 @@ var decodeNext = require('./_next');
 var S = require('../lib/structure');
 
 var DecodedEthernet = internal.DecodedEthernet;
-var DecodedIPv4 = internal.DecodedIPv4;
-var DecodedIPv6 = internal.DecodedIPv6;
+var builtIPv4 = internal.builtIPv4;
+var builtIPv6 = internal.builtIPv6;
 var decodeIPv4 = internal.decodeIPv4;
 var decodeIPv6 = internal.decodeIPv6;
 var mappedTCP = internal.mappedTCP;
 var mappedUDP = internal.mappedUDP;
 var nesting = internal.nesting;
 
-// Statistics for tests and debugging: packets built from a map, packets that were not.
-var counts = { mapped: 0, checked: 0 };
+// Statistics for tests and debugging: packets built from a map.
+var counts = { mapped: 0 };
 
 var found = S.found;
 // Where the packet's bytes lie in their ArrayBuffer (a session's batch), for data views; set
@@ -88,11 +88,7 @@ function ipv4(emitter, r, m, o) {
     var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
     if (!sameIPv4(r, m, o, no, to, seg, fl)) { return undefined; }
     var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
-    var b6 = r[no + 6];
-    var ip = new DecodedIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], b6, proto, payload);
-    if ((b6 & 0x20) !== 0) { ip.isFragment = true; }
-    if (emitter) { emitter.emit('ipv4', ip); }
-    return ip;
+    return builtIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], r[no + 6], proto, payload);
 }
 
 function ipv6(emitter, r, m, o) {
@@ -107,9 +103,7 @@ function ipv6(emitter, r, m, o) {
     var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
     if (!sameIPv6(r, m, o, no, seg, fl)) { return undefined; }
     var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
-    var ip = new DecodedIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], nextHeader, payload);
-    if (emitter) { emitter.emit('ipv6', ip); }
-    return ip;
+    return builtIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], nextHeader, payload);
 }
 
 // The network layer of a map whose status is OK, or undefined when it is neither IPv4 nor IPv6.
@@ -151,16 +145,8 @@ function decodeShape(emitter, r, m, o, ab, base) {
         if (protocols[17] !== UDP) { return undefined; }
         l4 = mappedUDP(emitter, r, to);
     }
-    var ip;
-    if (v6) {
-        ip = new DecodedIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], proto, l4);
-        if (emitter) { emitter.emit('ipv6', ip); }
-    } else {
-        var b6 = r[no + 6];
-        ip = new DecodedIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], b6, proto, l4);
-        if ((b6 & 0x20) !== 0) { ip.isFragment = true; }
-        if (emitter) { emitter.emit('ipv4', ip); }
-    }
+    var ip = v6 ? builtIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], proto, l4) :
+        builtIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], r[no + 6], proto, l4);
     counts.mapped++;
     if ((sh & SHAPE_ETHERNET) !== 0) {
         return new DecodedEthernet(emitter, r, 0, v6 ? 0x86dd : 0x0800, ip);
@@ -184,15 +170,9 @@ function decodeMapped(emitter, r, m, o) {
     var net = m[o + 3];
     var p;
     if (link === LINK_ETHERNET) {
-        if (m[o + 2] !== 0) { return undefined; } // VLAN tags: through the Ethernet decoder
-        if (((r[12] << 8) | r[13]) !== (net === NET_IPV6 ? 0x86dd : 0x0800)) { return undefined; }
-        if (net === NET_IPV4) {
-            p = ipv4(emitter, r, m, o);
-        } else if (net === NET_IPV6) {
-            p = ipv6(emitter, r, m, o);
-        } else {
-            return undefined;
-        }
+        // VLAN tags go through the Ethernet decoder; the ethertype must still name the network layer.
+        if (m[o + 2] !== 0 || ((r[12] << 8) | r[13]) !== (net === NET_IPV6 ? 0x86dd : 0x0800)) { return undefined; }
+        p = network(emitter, r, m, o);
         if (p === undefined) { return undefined; }
         counts.mapped++;
         return new DecodedEthernet(emitter, r, 0, net === NET_IPV4 ? 0x0800 : 0x86dd, p);

@@ -130,6 +130,16 @@ function DecodedIPv4(emitter, r, offset, hl, length, b6, protocol, payload) {
 }
 DecodedIPv4.prototype = IPv4.prototype;
 
+// The IPv4 object of a header already read, with its decoded payload: built, marked as a first
+// fragment when it is one, announced. Shared by decodeIPv4 and the layer-map builders.
+function builtIPv4(emitter, r, offset, hl, length, b6, protocol, payload) {
+    var ip = new DecodedIPv4(emitter, r, offset, hl, length, b6, protocol, payload);
+    if ((b6 & 0x20) !== 0) { ip.isFragment = true; }
+    if (emitter) { emitter.emit('ipv4', ip); }
+    return ip;
+}
+internal.builtIPv4 = builtIPv4;
+
 // `new IPv4(emitter).decode(r, offset)` for decode.packet.
 function decodeIPv4(emitter, r, offset) {
     var avail = r.length - offset;
@@ -142,16 +152,12 @@ function decodeIPv4(emitter, r, offset) {
         if (hl >= 20 && hl <= avail && (length >= hl || length === 0) && ((b6 & 0x1f) | r[offset + 7]) === 0 &&
             Decoder !== undefined && internal.nesting.depth < internal.MAX_DEPTH) {
             var payload = decodeNext(Decoder, emitter, r, offset + hl, length === 0 ? avail - hl : length - hl);
-            var ip = new DecodedIPv4(emitter, r, offset, hl, length, b6, protocol, payload);
-            if ((b6 & 0x20) !== 0) { ip.isFragment = true; }
-            if (emitter) { emitter.emit('ipv4', ip); }
-            return ip;
+            return builtIPv4(emitter, r, offset, hl, length, b6, protocol, payload);
         }
     }
     return new IPv4(emitter).decode(r, offset);
 }
 internal.decodeIPv4 = decodeIPv4;
-internal.DecodedIPv4 = DecodedIPv4;
 
 // Fewer than 20 bytes: fill in what is there, record the reason and stop.
 IPv4.prototype._decodeShort = function (raw_packet, offset, avail) {

@@ -76,6 +76,15 @@ function DecodedIPv6(emitter, r, offset, payloadLength, nextHeader, payload) {
 }
 DecodedIPv6.prototype = IPv6.prototype;
 
+// The IPv6 object of a header already read, with its decoded payload: built and announced.
+// Shared by decodeIPv6 and the layer-map builders.
+function builtIPv6(emitter, r, offset, payloadLength, nextHeader, payload) {
+    var ip = new DecodedIPv6(emitter, r, offset, payloadLength, nextHeader, payload);
+    if (emitter) { emitter.emit('ipv6', ip); }
+    return ip;
+}
+internal.builtIPv6 = builtIPv6;
+
 // `new IPv6(emitter).decode(r, offset)` for decode.packet.
 function decodeIPv6(emitter, r, offset) {
     var avail = r.length - offset;
@@ -86,15 +95,12 @@ function decodeIPv6(emitter, r, offset) {
             var payloadLength = (r[offset + 4] << 8) | r[offset + 5];
             var len = payloadLength === 0 && nextHeader !== 59 ? avail - 40 : payloadLength;
             var payload = decodeNext(Decoder, emitter, r, offset + 40, len);
-            var ip = new DecodedIPv6(emitter, r, offset, payloadLength, nextHeader, payload);
-            if (emitter) { emitter.emit('ipv6', ip); }
-            return ip;
+            return builtIPv6(emitter, r, offset, payloadLength, nextHeader, payload);
         }
     }
     return new IPv6(emitter).decode(r, offset);
 }
 internal.decodeIPv6 = decodeIPv6;
-internal.DecodedIPv6 = DecodedIPv6;
 
 IPv6.prototype._decodeShort = function (raw_packet, offset, avail) {
     var u8 = internal.u8;

@@ -94,7 +94,7 @@ function decodeBody(self, buf, options) {
         var src = e.source;
         var o = e.at;
         var m = src.batch;
-        if (m[o + 15] >= 0x80 && src.link === self.link_type) {
+        if (m[o + 15] >= 0x80 && src.state.link === self.link_type) {
             var p = decodeShape(self.emitter, buf, m, o, src.ab, src.base + o + MAP_LEN);
             if (p !== undefined) {
                 sources.thread++;
@@ -118,8 +118,6 @@ function decodeGeneral(self, buf, options) {
         if (payload !== undefined) { return payload; }
         // The link decoders ask decode/_mapped.js for the network layer.
         mapped.setCurrent(buf, found.bytes, found.at);
-    } else {
-        mapped.counts.checked++;
     }
     var p = lt === 'LINKTYPE_ETHERNET' ? decodeEthernet(emitter, buf, 0) : decodeLink(self, buf, options);
     if (haveMap) { mapped.clearCurrent(); }

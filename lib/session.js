@@ -150,7 +150,7 @@ PcapSession.prototype._drain = function () {
       }
       batch = this._batch = r;
       this._off = 0;
-      this._source = { batch, state: this._structure, link: this.link_type, ab: batch.buffer, base: batch.byteOffset };
+      this._source = { batch, state: this._structure, ab: batch.buffer, base: batch.byteOffset };
     }
     // Schedule the continuation first, so that a throwing listener does not stall the session.
     if (!this._scheduled) {
