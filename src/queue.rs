@@ -443,7 +443,10 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(30));
         assert!(matches!(q.take(false), Take::Batch(_)));
         std::thread::sleep(std::time::Duration::from_millis(60));
-        assert!(!producer.is_finished(), "woken with the queue three quarters full");
+        assert!(
+            !producer.is_finished(),
+            "woken with the queue three quarters full"
+        );
         assert!(matches!(q.take(false), Take::Batch(_)));
         let t = std::time::Instant::now();
         let _ = producer.join();
