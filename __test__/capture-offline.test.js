@@ -162,3 +162,31 @@ test('nanosecond option keeps nanoseconds in the header timestamp field', async 
   assert.deepStrictEqual(headerOf(micro.packets[0]).slice(0, 2), [1418145369, 999999]);
   assert.deepStrictEqual(headerOf(nano.packets[0]).slice(0, 2), [1418145369, 999999999]);
 });
+
+test('listeners added or removed inside a packet handler take effect from the next packet, as with emit', async () => {
+  const s = pcap.createOfflineSession(HTTP, {});
+  const seen = { first: [], added: [], once: [], prepended: [] };
+  let n = 0;
+  const added = (raw) => {
+    seen.added.push(raw.header.readUInt32LE(4));
+    if (seen.added.length === 3) s.off('packet', added);
+  };
+  const first = (raw) => {
+    n++;
+    seen.first.push(raw.header.readUInt32LE(4));
+    if (n === 10) s.on('packet', added);
+    if (n === 20) s.once('packet', (r) => seen.once.push(r.header.readUInt32LE(4)));
+    if (n === 30) s.prependListener('packet', (r) => seen.prepended.push(r.header.readUInt32LE(4)));
+    if (n === 40) s.removeAllListeners('packet');
+  };
+  s.on('packet', first);
+  await new Promise((resolve) => s.on('complete', resolve));
+  s.close();
+  assert.strictEqual(n, 40, 'removeAllListeners stops delivery to the first listener');
+  const usec = seen.first;
+  assert.deepStrictEqual(seen.added, usec.slice(10, 13), 'added after packet 10, removed itself after 3');
+  assert.deepStrictEqual(seen.once, [usec[20]], 'once: exactly the next packet');
+  assert.deepStrictEqual(seen.prepended, usec.slice(30, 40), 'prepended from packet 31 until removeAllListeners');
+  assert.strictEqual(s.on, s.addListener);
+  assert.strictEqual(s.off, s.removeListener);
+});

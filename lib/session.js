@@ -75,6 +75,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   Object.defineProperty(this, '_ended', { value: false, writable: true });
   Object.defineProperty(this, '_structure', { value: null, writable: true });
   Object.defineProperty(this, '_source', { value: null, writable: true });
+  // Set by every listener change (see the methods below) so the packet loop re-reads its listener.
+  Object.defineProperty(this, '_listenersChanged', { value: true, writable: true });
   const drain = () => this._drain();
   Object.defineProperty(this, '_drainFn', { value: drain });
   const onWake = () => {
@@ -158,6 +160,8 @@ PcapSession.prototype._drain = function () {
       setImmediate(this._drainFn);
     }
     const link_type = this.link_type;
+    let listener = this._events.packet;
+    this._listenersChanged = false;
     const source = this._source;
     const mapsOn = this._structure.enabled;
     const ab = batch.buffer;
@@ -181,8 +185,12 @@ PcapSession.prototype._drain = function () {
       }
       off = stop;
       // emit('packet') without EventEmitter's generic path when there is exactly one listener
-      // (the usual case); the listener table is read again for every packet.
-      const listener = this._events.packet;
+      // (the usual case). The listener table (a dictionary-mode object: ~80 instructions per
+      // read) is read again only after a listener was added or removed, e.g. by a listener.
+      if (this._listenersChanged) {
+        this._listenersChanged = false;
+        listener = this._events.packet;
+      }
       if (typeof listener === 'function') listener.call(this, raw);
       else if (listener !== undefined) this.emit('packet', raw);
       if (!this.opened || this._paused) return;
@@ -196,6 +204,22 @@ PcapSession.prototype._drain = function () {
     if (performance.now() >= deadline) return; // the continuation is scheduled
   }
 };
+
+// EventEmitter's listener-changing methods, noting the change for the packet loop. (`on` and
+// `addListener`, `off` and `removeListener` are the same functions in EventEmitter; `once` and
+// `prependOnceListener` go through `on`/`prependListener`, and a once-wrapper through
+// `removeListener`.)
+for (const [name, alias] of [['addListener', 'on'], ['prependListener'], ['removeListener', 'off'],
+  ['removeAllListeners']]) {
+  const base = EventEmitter.prototype[name];
+  const fn = { [name](...args) {
+    this._listenersChanged = true;
+    return base.apply(this, args);
+  } }[name];
+  for (const key of alias ? [name, alias] : [name]) {
+    Object.defineProperty(PcapSession.prototype, key, { value: fn, writable: true, configurable: true });
+  }
+}
 
 PcapSession.prototype._end = function (message) {
   this._ended = true;
