@@ -40,7 +40,7 @@ export declare class NativeSession {
 
 /** A pcap file being written. */
 export declare class NativeWriter {
-  constructor(path: string, linkType: number)
+  constructor(path: string, linkType: number, snapLength: number, nanosecond: boolean)
   write(tvSec: number, tvUsec: number, len: number, data: Uint8Array): void
   flush(): void
   close(): void

@@ -234,6 +234,12 @@ export type Pcap = PcapSession;
 export interface WriterOptions {
     /** A name (default `'LINKTYPE_ETHERNET'`) or a DLT number; an unknown name throws `EINVAL`. */
     link_type?: LinkType | number;
+    /** Snapshot length the file announces (default 262144); longer packets are cut to it. */
+    snap_length?: number;
+    /** Write a nanosecond-resolution file (for packets of a session opened with `nanosecond: true`). */
+    nanosecond?: boolean;
+    /** `'nano'` is the same as `nanosecond: true`. */
+    tstamp_precision?: 'micro' | 'nano';
 }
 
 /** Writes packets to a pcap file. */
@@ -242,6 +248,8 @@ export declare class PcapWriter {
     constructor(path: string, options?: WriterOptions);
     readonly path: string;
     readonly link_type: LinkType;
+    readonly snap_length: number;
+    readonly nanosecond: boolean;
     readonly packets_written: number;
     /** Writes a `packet` event's {buf, header} (its timestamps kept), or a Buffer stamped with the current time. */
     write(packet: PacketWithHeader | { buf: Uint8Array; header: Uint8Array } | Uint8Array): void;

@@ -190,3 +190,78 @@ test('listeners added or removed inside a packet handler take effect from the ne
   assert.strictEqual(s.on, s.addListener);
   assert.strictEqual(s.off, s.removeListener);
 });
+
+function headerFields(raw) {
+  const h = Buffer.from(raw.header.buffer, raw.header.byteOffset, 16);
+  return [h.readUInt32LE(0), h.readUInt32LE(4), h.readUInt32LE(8), h.readUInt32LE(12)];
+}
+
+test('createWriter: a file written from a session reads back identical, in the package and in tcpdump', async () => {
+  const out = path.join(os.tmpdir(), `pcap-writer-${process.pid}.pcap`);
+  const { packets } = await readAll(HTTP);
+  const w = pcap.createWriter(out, { link_type: 'LINKTYPE_ETHERNET' });
+  assert.strictEqual(w.snap_length, 262144);
+  for (const p of packets) w.write(p);
+  w.close();
+  assert.strictEqual(w.packets_written, 4000);
+  const back = await readAll(out);
+  assert.strictEqual(back.packets.length, packets.length);
+  for (let i = 0; i < packets.length; i++) {
+    assert.deepStrictEqual(headerFields(back.packets[i]), headerFields(packets[i]), 'header ' + i);
+    assert.ok(back.packets[i].buf.equals(packets[i].buf), 'bytes ' + i);
+  }
+  const ref = tcpdumpRead(out);
+  assert.ok(ref.ok, ref.stderr);
+  assert.strictEqual(ref.packets.length, 4000);
+  assert.ok(ref.packets[3999].data.equals(packets[3999].buf));
+  fs.unlinkSync(out);
+});
+
+test('createWriter: packets over 65,535 bytes are kept whole by default and cut to snap_length when given', async () => {
+  const big = Buffer.alloc(100000);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 251;
+  const header = Buffer.alloc(16);
+  header.writeUInt32LE(1700000000, 0);
+  header.writeUInt32LE(123456, 4);
+  header.writeUInt32LE(big.length, 8);
+  header.writeUInt32LE(big.length, 12);
+  const whole = path.join(os.tmpdir(), `pcap-writer-big-${process.pid}.pcap`);
+  const cut = path.join(os.tmpdir(), `pcap-writer-cut-${process.pid}.pcap`);
+  const w1 = pcap.createWriter(whole, { link_type: 'LINKTYPE_ETHERNET' });
+  w1.write({ buf: big, header });
+  w1.close();
+  const w2 = pcap.createWriter(cut, { link_type: 'LINKTYPE_ETHERNET', snap_length: 1000 });
+  w2.write({ buf: big, header });
+  w2.close();
+  const a = await readAll(whole);
+  assert.strictEqual(a.packets.length, 1);
+  assert.ok(a.packets[0].buf.equals(big), 'all 100,000 bytes read back');
+  assert.deepStrictEqual(headerFields(a.packets[0]), [1700000000, 123456, 100000, 100000]);
+  const t = tcpdumpRead(whole);
+  assert.strictEqual(t.packets[0].caplen, 100000);
+  const b = await readAll(cut);
+  assert.ok(b.packets[0].buf.equals(big.subarray(0, 1000)));
+  assert.deepStrictEqual(headerFields(b.packets[0]), [1700000000, 123456, 1000, 100000], 'caplen cut, len kept');
+  assert.throws(() => pcap.createWriter(cut, { snap_length: 0 }), { code: 'EINVAL' });
+  fs.unlinkSync(whole);
+  fs.unlinkSync(cut);
+});
+
+test('createWriter: nanosecond sessions write nanosecond files that read back with the same timestamps', async () => {
+  const out = path.join(os.tmpdir(), `pcap-writer-ns-${process.pid}.pcap`);
+  const { packets } = await readAll(HTTP, { nanosecond: true });
+  const w = pcap.createWriter(out, { link_type: 'LINKTYPE_ETHERNET', nanosecond: true });
+  for (const p of packets.slice(0, 500)) w.write(p);
+  w.close();
+  const magic = fs.readFileSync(out).readUInt32LE(0);
+  assert.strictEqual(magic, 0xa1b23c4d, 'nanosecond pcap magic');
+  const back = await readAll(out, { nanosecond: true });
+  assert.strictEqual(back.packets.length, 500);
+  for (let i = 0; i < 500; i++) {
+    assert.deepStrictEqual(headerFields(back.packets[i]), headerFields(packets[i]), 'header ' + i);
+  }
+  assert.ok(packets.slice(0, 500).some((p) => headerFields(p)[1] >= 1000000), 'the fixture has sub-microsecond digits');
+  const micro = await readAll(out);
+  assert.strictEqual(headerFields(micro.packets[0])[1], Math.floor(headerFields(packets[0])[1] / 1000));
+  fs.unlinkSync(out);
+});

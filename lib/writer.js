@@ -3,11 +3,22 @@
 const native = require('./native');
 const errors = require('./errors');
 
-// Writes packets to a pcap file: `pcap.createWriter(path, {link_type})`, then `write(packet)`
-// with a `packet` event's {buf, header} (or a Buffer, stamped with the current time).
+// libpcap's MAXIMUM_SNAPLEN: the default, so that no packet is cut when the file is read back.
+const DEFAULT_SNAPLEN = 262144;
+
+// Writes packets to a pcap file: `pcap.createWriter(path, {link_type, snap_length, nanosecond})`,
+// then `write(packet)` with a `packet` event's {buf, header} (or a Buffer, stamped with the
+// current time). Packets longer than snap_length are cut to it, as a capture would (caplen =
+// snap_length, len kept). `nanosecond: true` (or `tstamp_precision: 'nano'`) writes a
+// nanosecond file: use it for the packets of a session opened with `nanosecond: true`.
 class PcapWriter {
   constructor(path, options) {
     options = options || {};
+    const snap = options.snap_length === undefined ? DEFAULT_SNAPLEN : options.snap_length;
+    if (!Number.isInteger(snap) || snap < 1 || snap > 0x7fffffff) {
+      throw errors.pcapError('EINVAL', 'snap_length must be a positive integer, got ' + String(snap));
+    }
+    const nano = options.nanosecond === true || options.tstamp_precision === 'nano';
     let lt = options.link_type === undefined ? 'LINKTYPE_ETHERNET' : options.link_type;
     if (typeof lt === 'string') {
       const n = native.linkTypeNumber(lt);
@@ -17,8 +28,12 @@ class PcapWriter {
     if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
     this.path = path;
     this.link_type = native.linkTypeName(lt);
+    this.snap_length = snap;
+    this.nanosecond = nano;
     this.packets_written = 0;
-    Object.defineProperty(this, '_w', { value: errors.call((p, l) => new native.NativeWriter(p, l), null, [path, lt]) });
+    Object.defineProperty(this, '_w', {
+      value: errors.call((p, l, n, ns) => new native.NativeWriter(p, l, n, ns), null, [path, lt, snap, nano]),
+    });
   }
 
   write(packet) {
@@ -27,7 +42,7 @@ class PcapWriter {
       const now = Date.now();
       buf = packet;
       sec = Math.floor(now / 1000);
-      usec = (now % 1000) * 1000;
+      usec = (now % 1000) * (this.nanosecond ? 1000000 : 1000);
       len = buf.length;
     } else if (packet && (Buffer.isBuffer(packet.buf) || packet.buf instanceof Uint8Array)) {
       const h = packet.header;
@@ -41,6 +56,7 @@ class PcapWriter {
     } else {
       throw new TypeError('write() takes a Buffer or a {buf, header} packet');
     }
+    if (buf.length > this.snap_length) buf = buf.subarray(0, this.snap_length);
     errors.call(this._w.write, this._w, [sec, usec, len, buf]);
     this.packets_written++;
   }

@@ -76,12 +76,13 @@ const READ_BUFFER: usize = 1 << 20;
 
 /// Builds a `Capture` from a raw handle. `witness` only names libpcap's `pcap_t` type, which the
 /// `pcap` crate keeps private, through `Capture::as_ptr`'s signature.
-fn capture_from_raw<P>(
-    _witness: fn(&Capture<Offline>) -> *mut P,
+pub(crate) fn capture_from_raw<T, P>(
+    _witness: fn(&Capture<T>) -> *mut P,
     raw: *mut P,
-) -> Option<Capture<Offline>>
+) -> Option<Capture<T>>
 where
-    Capture<Offline>: From<std::ptr::NonNull<P>>,
+    T: pcap::State + ?Sized,
+    Capture<T>: From<std::ptr::NonNull<P>>,
 {
     std::ptr::NonNull::new(raw).map(Capture::from)
 }

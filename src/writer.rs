@@ -1,8 +1,23 @@
 //! Writing pcap files from packets held in memory (`pcap.createWriter`).
 
-use pcap::{Capture, Dead, Linktype, Packet, PacketHeader, Savefile};
+use std::ffi::{c_int, c_uint, c_void};
 
+use pcap::{Capture, Dead, Packet, PacketHeader, Savefile};
+
+use crate::capture::capture_from_raw;
 use crate::error::{pcap_text, CapError, CapResult};
+
+extern "C" {
+    fn pcap_open_dead_with_tstamp_precision(
+        linktype: c_int,
+        snaplen: c_int,
+        precision: c_uint,
+    ) -> *mut c_void;
+}
+
+/// libpcap's MAXIMUM_SNAPLEN: what a writer's file header announces unless told otherwise, so
+/// that no packet is cut when the file is read back (libpcap cuts records longer than it).
+pub const DEFAULT_SNAPLEN: i32 = 262_144;
 
 /// A pcap savefile opened for writing.
 pub struct Writer {
@@ -12,14 +27,17 @@ pub struct Writer {
 }
 
 impl Writer {
-    pub fn create(path: &str, link_type: i32) -> CapResult<Writer> {
-        let dead = Capture::dead(Linktype(link_type)).map_err(|e| {
+    /// A file for `link_type` whose header announces `snaplen`; `nanosecond` writes a
+    /// nanosecond-resolution file (the header's second field is then nanoseconds).
+    pub fn create(path: &str, link_type: i32, snaplen: i32, nanosecond: bool) -> CapResult<Writer> {
+        // SAFETY: plain values in; libpcap returns a new handle or null (out of memory).
+        let raw = unsafe {
+            pcap_open_dead_with_tstamp_precision(link_type, snaplen.max(1), u32::from(nanosecond))
+        };
+        let dead = capture_from_raw(Capture::<Dead>::as_ptr, raw.cast()).ok_or_else(|| {
             CapError::new(
                 "EPCAP",
-                format!(
-                    "cannot create a writer for link type {link_type}: {}",
-                    pcap_text(&e)
-                ),
+                format!("cannot create a writer for link type {link_type}: out of memory"),
             )
         })?;
         let file = dead.savefile(path).map_err(|e| {
@@ -80,7 +98,7 @@ mod tests {
         let path =
             std::env::temp_dir().join(format!("node-pcap-writer-{}.pcap", std::process::id()));
         let path_s = path.to_string_lossy().into_owned();
-        let mut w = Writer::create(&path_s, 1).expect("create");
+        let mut w = Writer::create(&path_s, 1, DEFAULT_SNAPLEN, false).expect("create");
         w.write(1_700_000_000, 123_456, 64, &[1, 2, 3, 4])
             .expect("write");
         w.write(1_700_000_001, 7, 3, &[9, 8, 7]).expect("write");
@@ -96,6 +114,28 @@ mod tests {
         let p = cap.next_packet().expect("second");
         assert_eq!(p.data, &[9, 8, 7]);
         assert!(cap.next_packet().is_err());
+        let _ = std::fs::remove_file(&path);
+    }
+
+    #[test]
+    fn large_packets_and_nanoseconds_survive_the_round_trip() {
+        let path =
+            std::env::temp_dir().join(format!("node-pcap-writer-ns-{}.pcap", std::process::id()));
+        let path_s = path.to_string_lossy().into_owned();
+        let big: Vec<u8> = (0..100_000u32).map(|i| (i % 251) as u8).collect();
+        let mut w = Writer::create(&path_s, 1, DEFAULT_SNAPLEN, true).expect("create");
+        w.write(1_700_000_000, 999_999_999, 100_000, &big)
+            .expect("write");
+        w.close().expect("close");
+        let mut cap =
+            Capture::from_file_with_precision(&path, pcap::Precision::Nano).expect("read back");
+        let p = cap.next_packet().expect("first");
+        assert_eq!(p.data.len(), 100_000);
+        assert_eq!(p.data, &big[..]);
+        assert_eq!(
+            (p.header.ts.tv_sec, p.header.ts.tv_usec),
+            (1_700_000_000, 999_999_999)
+        );
         let _ = std::fs::remove_file(&path);
     }
 }

@@ -416,9 +416,9 @@ pub struct NativeWriter {
 #[napi]
 impl NativeWriter {
     #[napi(constructor)]
-    pub fn new(path: String, link_type: i32) -> Result<Self> {
+    pub fn new(path: String, link_type: i32, snap_length: i32, nanosecond: bool) -> Result<Self> {
         Ok(NativeWriter {
-            inner: Writer::create(&path, link_type).map_err(js_error)?,
+            inner: Writer::create(&path, link_type, snap_length, nanosecond).map_err(js_error)?,
         })
     }
 
