@@ -4,7 +4,7 @@ var assert = require('node:assert/strict');
 var EventEmitter = require('events');
 var b = require('./fixtures-decode/build');
 var decode = require('../decode').decode;
-var orig = require('pcap-original/decode');
+var orig = require('./helpers/original')('decode');
 
 function quietOrig(p) {
     var log = console.log;

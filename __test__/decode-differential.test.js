@@ -6,7 +6,7 @@ var test = require('node:test');
 var assert = require('node:assert/strict');
 var corpus = require('./fixtures-decode/corpus');
 var ours = require('../decode');
-var orig = require('pcap-original/decode');
+var orig = require('./helpers/original')('decode');
 
 var NODE_PCAP_LINKS = ['LINKTYPE_ETHERNET', 'LINKTYPE_NULL', 'LINKTYPE_RAW', 'LINKTYPE_IEEE802_11_RADIO',
     'LINKTYPE_LINUX_SLL'];

@@ -5,7 +5,7 @@ var EventEmitter = require('events');
 var b = require('./fixtures-decode/build');
 var decode = require('../decode').decode;
 var RadioPacket = require('../decode/ieee802.11/radio_packet');
-var orig = require('pcap-original/decode');
+var orig = require('./helpers/original')('decode');
 
 // radiotap: rev 0, len 24, present tsft|flags|rate|channel|antenna_signal (0x2f)
 var RADIOTAP = b.hex('00 00 1700 2f000000 1122334455667788 10 02 6c09 a000 d5');

@@ -9,7 +9,7 @@ const { record } = require('./helpers-tracker/record');
 
 const ROOT = path.resolve(__dirname, '..');
 const { TCPTracker, TCPSession } = require(path.join(ROOT, 'tcp_tracker'));
-const Original = require('pcap-original/tcp_tracker');
+const Original = require('./helpers/original')('tcp_tracker');
 
 function feed(tracker, segs) {
     for (const seg of segs) { tracker.track_packet(decode(frame(seg))); }
@@ -153,7 +153,7 @@ test('session_stats() has node_pcap\'s keys, order and values', () => {
     const orig = new Original.TCPTracker();
     let origSession;
     orig.on('session', (s) => { origSession = s; });
-    const origDecode = require('pcap-original/decode').decode;
+    const origDecode = require('./helpers/original')('decode').decode;
     for (const seg of c.segs) { orig.track_packet(origDecode.packet(frame(seg))); }
     const ost = origSession.session_stats();
     for (const k of ['recv_times', 'send_times', 'send_retrans', 'recv_retrans', 'connect_duration', 'total_time', 'send_payload', 'recv_payload']) {

@@ -13,8 +13,8 @@ const { frame, decode, conversation } = require('./helpers-tracker/build');
 const { record } = require('./helpers-tracker/record');
 
 const ours = require(path.resolve(__dirname, '..', 'tcp_tracker'));
-const original = require('pcap-original/tcp_tracker');
-const originalDecode = require('pcap-original/decode').decode;
+const original = require('./helpers/original')('tcp_tracker');
+const originalDecode = require('./helpers/original')('decode').decode;
 
 const EXACT_STATS = ['recv_times', 'send_times', 'send_retrans', 'recv_retrans', 'connect_duration', 'total_time'];
 const EXACT_FIELDS = ['src', 'src_name', 'dst', 'dst_name', 'state', 'current_cap_time', 'syn_time', 'missed_syn',

@@ -15,6 +15,8 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 
+require('./original').build();
+
 const file = path.resolve(process.argv[2] || path.join(__dirname, 'data', 'mixed.pcap'));
 const count = Number(process.argv[3] || 200000);
 const modes = (process.argv[4] || 'events,decode,fields,track').split(',');

@@ -7,7 +7,7 @@
 const path = require('path');
 
 const [impl, port, timeout, stall] = process.argv.slice(2);
-const pcap = impl === 'original' ? require('pcap-original') : require(path.resolve(__dirname, '..'));
+const pcap = impl === 'original' ? require('./original').load() : require(path.resolve(__dirname, '..'));
 const session = pcap.createSession('lo', { filter: 'udp dst port ' + port, buffer_timeout: Number(timeout) });
 let received = 0;
 let nextStall = Date.now() + 1000;

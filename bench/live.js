@@ -3,10 +3,12 @@
 // Live benchmark on lo: packets lost by this package and by node_pcap 3.1.0 at a given rate,
 // with node_pcap's default 10 MiB buffer, (a) while the handler blocks 200 ms every second and
 // (b) with buffer_timeout: 0. Usage: node bench/live.js [packets/s] [seconds] [runs]
-// (defaults 200000, 5, 3). Needs root, cc (builds bench/udpflood.c) and pcap-original installed.
+// (defaults 200000, 5, 3). Needs root, cc (builds bench/udpflood.c) and node_pcap 3.1.0 (bench/original.js builds it).
 const { spawn, spawnSync } = require('child_process');
 const os = require('os');
 const path = require('path');
+
+require('./original').build();
 
 const pps = Number(process.argv[2] || 200000);
 const seconds = Number(process.argv[3] || 5);

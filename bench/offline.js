@@ -8,6 +8,8 @@ const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
 
+require('./original').build();
+
 const file = path.resolve(process.argv[2] || path.join(__dirname, 'data', 'mixed.pcap'));
 const runs = Number(process.argv[3] || 5);
 const modes = (process.argv[4] || 'events,decode,fields,track').split(',');

@@ -7,7 +7,7 @@
 const path = require('path');
 
 const [impl, mode, file] = process.argv.slice(2);
-const pcap = impl === 'original' ? require('pcap-original') : require(path.resolve(__dirname, '..'));
+const pcap = impl === 'original' ? require('./original').load() : require(path.resolve(__dirname, '..'));
 
 let n = 0;
 let sink = 0;

@@ -18,7 +18,7 @@ const EVERY = Number(process.env.EVERY || 100000);
 const LIMIT = Number(process.env.LIMIT || 0);
 
 function child(impl, file) {
-  const pcap = impl === 'original' ? require('pcap-original') : require(path.resolve(__dirname, '..'));
+  const pcap = impl === 'original' ? require('./original').load() : require(path.resolve(__dirname, '..'));
   const tracker = new pcap.TCPTracker();
   let sink = 0;
   let live = 0; // sessions in tracker.sessions (counted from events: Object.keys would be O(n))
@@ -63,6 +63,7 @@ function main() {
   if (args[0] === '--child') { child(args[1], args[2]); return; }
   const file = path.resolve(args[0] || path.join(__dirname, 'data', 'short-connections.pcap'));
   const impls = args.length > 1 ? args.slice(1) : ['ours', 'original'];
+  if (impls.includes('original')) require('./original').build();
   const curves = {};
   for (const impl of impls) {
     console.log('# ' + impl + ': ' + file);

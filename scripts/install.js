@@ -56,3 +56,20 @@ const lib = path.join(targetDir, 'release',
 if (!fs.existsSync(lib)) fail('cargo build produced no ' + lib);
 fs.copyFileSync(lib, target);
 if (!checkout && !process.env.CARGO_TARGET_DIR) fs.rmSync(targetDir, { recursive: true, force: true });
+
+// In a git checkout (development), also install node_pcap 3.1.0 for the differential tests and
+// the benchmarks, in bench/original. Not a devDependency: npm would run its node-gyp build
+// (which needs the libpcap headers, python3, make and g++) before this script could say what is
+// missing. Its JavaScript is all the tests need; bench/original.js builds the rest on demand.
+if (checkout && process.env.PCAP_SKIP_ORIGINAL !== '1') {
+  const dir = path.join(root, 'bench', 'original');
+  const npmCli = process.env.npm_execpath;
+  const [cmd, pre] = npmCli && /\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli]] : ['npm', []];
+  const r = spawnSync(cmd, [...pre, 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+    cwd: dir, stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (r.status !== 0) {
+    process.stderr.write('pcap: warning: node_pcap 3.1.0 (for the comparison tests) did not install in ' + dir +
+      '; run `npm ci --ignore-scripts` there\n');
+  }
+}
