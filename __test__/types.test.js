@@ -214,7 +214,7 @@ test('the declarations match the decoded objects (fixtures and synthetic packets
   }
 
   // The capture fixtures, through the tracker as well.
-  const fixtures = '/work/shared/fixtures';
+  const fixtures = path.resolve(__dirname, '../../shared/fixtures');
   const files = [path.join(fixtures, 'http-loopback.pcap')];
   const capDir = path.join(fixtures, 'captures');
   if (fs.existsSync(capDir)) for (const f of fs.readdirSync(capDir).sort()) files.push(path.join(capDir, f));

@@ -3,8 +3,8 @@
 var fs = require('fs');
 var path = require('path');
 
-var CAPTURES = '/work/shared/fixtures/captures';
-var HTTP_LOOPBACK = '/work/shared/fixtures/http-loopback.pcap';
+var CAPTURES = require('path').resolve(__dirname, '../../../shared/fixtures/captures');
+var HTTP_LOOPBACK = require('path').resolve(__dirname, '../../../shared/fixtures/http-loopback.pcap');
 
 function openOffline(file) {
     var pcap = null;
