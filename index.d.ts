@@ -341,7 +341,7 @@ export interface TCPTrackerOptions {
     reassemble?: boolean;
     /** Ms of capture time without packets before a session is dropped (`drop`, "idle"); 0 = never (default). */
     idleTimeout?: number;
-    /** Open sessions kept at most; the least recently active is dropped ("limit"); 0 = no limit (default). */
+    /** Open sessions kept at most; the least recently active is dropped ("limit"); default 100000, 0 = no limit. */
     maxSessions?: number;
     /** Keys kept per send_/recv_ packets/acks/retrans map (default 128). */
     segmentHistory?: number;

@@ -25,7 +25,7 @@ const TCP = decoderClass(require('./decode/tcp'), 'TCP');
 const DEFAULTS = {
     reassemble: false,       // deliver each direction's payload once and in sequence order
     idleTimeout: 0,          // ms of capture time without packets before a session is dropped; 0 = never
-    maxSessions: 0,          // open sessions kept at most (least recently active is dropped); 0 = no limit
+    maxSessions: 100000,     // open sessions kept at most (least recently active is dropped); 0 = no limit
     segmentHistory: 128,     // entries kept per send_/recv_ packets/acks/retrans map
     maxBufferedBytes: 1048576, // reassembly: out-of-order bytes held per direction
     maxBufferedSegments: 256,  // reassembly: out-of-order segments held per direction

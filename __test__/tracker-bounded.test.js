@@ -184,3 +184,18 @@ test('ended-session records: exactly the last maxClosed ended connections absorb
     assert.strictEqual(rec.sessions.length, n + 21);
     assert.deepStrictEqual(rec.sessions[n + 20].events.map((e) => e[0]), ['start']);
 });
+
+test('by default at most 100,000 sessions are open: a SYN flood cannot grow the tracker without bound', () => {
+    const tracker = new TCPTracker();
+    assert.strictEqual(tracker.options.maxSessions, 100000);
+    const drops = [];
+    tracker.on('drop', (s, reason) => drops.push([s.src, reason]));
+    for (let i = 0; i < 100005; i++) {
+        tracker.track_packet(decode(frame({ src: '10.' + (i >> 16) + '.' + ((i >> 8) & 255) + '.' + (i & 255), dst: '10.200.0.1',
+            sport: 1234, dport: 80, flags: 'S', time: 1 + i / 1e6 })));
+    }
+    assert.strictEqual(tracker._s.count, 100000);
+    assert.deepStrictEqual(drops.map((d) => d[1]), ['limit', 'limit', 'limit', 'limit', 'limit']);
+    assert.deepStrictEqual(drops[0][0], '10.0.0.0:1234', 'the least recently active goes first');
+    assert.strictEqual(new TCPTracker({ maxSessions: 0 }).options.maxSessions, 0, '0 keeps node_pcap\'s no-limit behaviour');
+});
