@@ -108,6 +108,28 @@ test('a vanished interface emits error (never crashes); warnings go to warningHa
   }
 });
 
+test('a vanished interface without an error listener: no crash, the session ends, debuglog says why', () => {
+  const ns = 'pcaptest2-' + process.pid;
+  assert.strictEqual(spawnSync('ip', ['netns', 'add', ns]).status, 0, 'ip netns add');
+  try {
+    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', `
+      const { execSync } = require('child_process');
+      execSync('ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up');
+      const pcap = require(${JSON.stringify(ROOT)});
+      pcap.warningHandler = () => {};
+      const s = pcap.createSession('v0');
+      setTimeout(() => execSync('ip link del v0'), 200);
+      // The thread ends and releases the event loop: the process exits by itself.
+      process.on('exit', () => console.log('exited, opened=' + s.opened));`],
+    { encoding: 'utf8', timeout: 15000, env: { ...process.env, NODE_DEBUG: 'pcap' } });
+    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /exited, opened=true/);
+    assert.match(r.stderr, /PCAP \d+: .*capture on v0 failed: .*(disappeared|went down|No such device)/);
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+});
+
 test('errors are Error instances with a code, also from createWriter', () => {
   assert.throws(() => pcap.createWriter('/nonexistent/dir/w.pcap'), (e) => e instanceof Error && e.code === 'EDUMP');
   assert.throws(() => pcap.createWriter('/tmp/x.pcap', { link_type: 'LINKTYPE_BOGUS' }), { code: 'EINVAL' });

@@ -87,6 +87,28 @@ test('live on lo: default buffer_timeout (1000 ms) still delivers a lone packet 
   assert.ok(at - sent <= 1300, 'delivered after ' + (at - sent) + ' ms');
 });
 
+test('live on lo: with buffer_timeout 0 a lone packet arrives within milliseconds', async () => {
+  const p = port();
+  const s = pcap.createSession('lo', { filter: `udp dst port ${p}`, buffer_timeout: 0 });
+  let at = 0;
+  s.on('packet', () => { at = performance.now(); });
+  await sleep(50);
+  const delays = [];
+  for (let i = 0; i < 20; i++) {
+    at = 0;
+    const sent = performance.now();
+    await sendUdp('127.0.0.1', p, 1);
+    await waitFor(() => at > 0, 3000, 'packet ' + i);
+    delays.push(at - sent);
+    await sleep(20);
+  }
+  s.close();
+  delays.sort((a, b) => a - b);
+  // node_pcap's default (buffer_timeout 1000) holds a lone packet up to a second.
+  assert.ok(delays[10] < 25, 'median delay ' + delays[10].toFixed(1) + ' ms: ' + delays.map((d) => d.toFixed(1)).join(' '));
+  assert.ok(delays[19] < 500, 'longest delay ' + delays[19].toFixed(1) + ' ms');
+});
+
 test('node_pcap 2.x positional createSession(device, filter, buffer_size) applies the filter', async () => {
   const p = port();
   const other = port();

@@ -96,6 +96,18 @@ test('link types get real names instead of "Unknown linktype N"', async () => {
     assert.ok(seen.has(lt), 'fixtures include ' + lt + ': ' + [...seen].join(', '));
   }
   for (const lt of seen) assert.match(lt, /^LINKTYPE_[A-Z0-9_]+$|^Unknown linktype \d+$/);
+  // Link types node_pcap called "Unknown linktype N", in files written for them.
+  const tmp = path.join(os.tmpdir(), `pcap-lt-${process.pid}.pcap`);
+  for (const [dlt, name] of [[276, 'LINKTYPE_LINUX_SLL2'], [108, 'LINKTYPE_LOOP'], [228, 'LINKTYPE_IPV4'],
+    [229, 'LINKTYPE_IPV6'], [0, 'LINKTYPE_NULL'], [113, 'LINKTYPE_LINUX_SLL']]) {
+    const w = pcap.createWriter(tmp, { link_type: dlt });
+    w.write(Buffer.alloc(40));
+    w.close();
+    const s = pcap.createOfflineSession(tmp);
+    assert.strictEqual(s.link_type, name, 'DLT ' + dlt);
+    s.close();
+  }
+  fs.unlinkSync(tmp);
 });
 
 test('a filter (options object or v3 string form) selects what tcpdump selects', async () => {
