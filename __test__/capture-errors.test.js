@@ -83,12 +83,22 @@ test('outfile that cannot be created: EDUMP', () => {
   assert.throws(() => pcap.createOfflineSession(HTTP, { outfile: '/nonexistent/dir/out.pcap' }), { code: 'EDUMP' });
 });
 
-test('a vanished interface emits error (never crashes); warnings go to warningHandler', () => {
-  // Runs in a network namespace the test creates, on a veth pair made inside it.
-  const ns = 'pcaptest-' + process.pid;
+// Runs `script` with node in a network namespace made for it (and deleted after), where it can
+// make and delete interfaces; returns spawnSync's result.
+function inNetns(script, env) {
+  const ns = 'pcaptest-' + process.pid + '-' + Math.random().toString(36).slice(2, 8);
   assert.strictEqual(spawnSync('ip', ['netns', 'add', ns]).status, 0, 'ip netns add');
   try {
-    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', `
+    return spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script],
+      { encoding: 'utf8', timeout: 15000, env: env || process.env });
+  } finally {
+    spawnSync('ip', ['netns', 'del', ns]);
+  }
+}
+
+test('a vanished interface emits error (never crashes); warnings go to warningHandler', () => {
+  // A veth pair made inside the test's own network namespace.
+  const r = inNetns(`
       const { execSync } = require('child_process');
       execSync('ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up');
       const pcap = require(${JSON.stringify(ROOT)});
@@ -98,21 +108,14 @@ test('a vanished interface emits error (never crashes); warnings go to warningHa
       console.log('warnings ' + JSON.stringify(warnings));
       s.on('error', (e) => { console.log('error ' + e.code + ' ' + e.message); s.close(); });
       setTimeout(() => execSync('ip link del v0'), 200);
-      setTimeout(() => { console.log('no error event'); process.exit(3); }, 5000).unref();`],
-    { encoding: 'utf8', timeout: 15000 });
-    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /warnings \["v0: no IPv4 address assigned"\]/);
-    assert.match(r.stdout, /error EREAD capture on v0 failed: .*(disappeared|went down|No such device)/);
-  } finally {
-    spawnSync('ip', ['netns', 'del', ns]);
-  }
+      setTimeout(() => { console.log('no error event'); process.exit(3); }, 5000).unref();`);
+  assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /warnings \["v0: no IPv4 address assigned"\]/);
+  assert.match(r.stdout, /error EREAD capture on v0 failed: .*(disappeared|went down|No such device)/);
 });
 
 test('a vanished interface without an error listener: no crash, the session ends, debuglog says why', () => {
-  const ns = 'pcaptest2-' + process.pid;
-  assert.strictEqual(spawnSync('ip', ['netns', 'add', ns]).status, 0, 'ip netns add');
-  try {
-    const r = spawnSync('ip', ['netns', 'exec', ns, process.execPath, '-e', `
+  const r = inNetns(`
       const { execSync } = require('child_process');
       execSync('ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up');
       const pcap = require(${JSON.stringify(ROOT)});
@@ -120,14 +123,10 @@ test('a vanished interface without an error listener: no crash, the session ends
       const s = pcap.createSession('v0');
       setTimeout(() => execSync('ip link del v0'), 200);
       // The thread ends and releases the event loop: the process exits by itself.
-      process.on('exit', () => console.log('exited, opened=' + s.opened));`],
-    { encoding: 'utf8', timeout: 15000, env: { ...process.env, NODE_DEBUG: 'pcap' } });
-    assert.strictEqual(r.status, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /exited, opened=true/);
-    assert.match(r.stderr, /PCAP \d+: .*capture on v0 failed: .*(disappeared|went down|No such device)/);
-  } finally {
-    spawnSync('ip', ['netns', 'del', ns]);
-  }
+      process.on('exit', () => console.log('exited, opened=' + s.opened));`, { ...process.env, NODE_DEBUG: 'pcap' });
+  assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /exited, opened=true/);
+  assert.match(r.stderr, /PCAP \d+: .*capture on v0 failed: .*(disappeared|went down|No such device)/);
 });
 
 test('errors are Error instances with a code, also from createWriter', () => {
