@@ -234,7 +234,7 @@ export type Pcap = PcapSession;
 export interface WriterOptions {
     /** A name (default `'LINKTYPE_ETHERNET'`) or a DLT number; an unknown name throws `EINVAL`. */
     link_type?: LinkType | number;
-    /** Snapshot length the file announces (default 262144); longer packets are cut to it. */
+    /** Snapshot length the file announces (1 to 262144, the default); longer packets are cut to it. */
     snap_length?: number;
     /** Write a nanosecond-resolution file (for packets of a session opened with `nanosecond: true`). */
     nanosecond?: boolean;

@@ -98,6 +98,7 @@ test('link types get real names instead of "Unknown linktype N"', async () => {
   for (const lt of seen) assert.match(lt, /^LINKTYPE_[A-Z0-9_]+$|^Unknown linktype \d+$/);
   // Link types node_pcap called "Unknown linktype N", in files written for them.
   const tmp = path.join(os.tmpdir(), `pcap-lt-${process.pid}.pcap`);
+  test.after(() => fs.rmSync(tmp, { force: true }));
   for (const [dlt, name] of [[276, 'LINKTYPE_LINUX_SLL2'], [108, 'LINKTYPE_LOOP'], [228, 'LINKTYPE_IPV4'],
     [229, 'LINKTYPE_IPV6'], [0, 'LINKTYPE_NULL'], [113, 'LINKTYPE_LINUX_SLL']]) {
     const w = pcap.createWriter(tmp, { link_type: dlt });
@@ -210,6 +211,7 @@ function headerFields(raw) {
 
 test('createWriter: a file written from a session reads back identical, in the package and in tcpdump', async () => {
   const out = path.join(os.tmpdir(), `pcap-writer-${process.pid}.pcap`);
+  test.after(() => fs.rmSync(out, { force: true }));
   const { packets } = await readAll(HTTP);
   const w = pcap.createWriter(out, { link_type: 'LINKTYPE_ETHERNET' });
   assert.strictEqual(w.snap_length, 262144);
@@ -239,6 +241,7 @@ test('createWriter: packets over 65,535 bytes are kept whole by default and cut 
   header.writeUInt32LE(big.length, 12);
   const whole = path.join(os.tmpdir(), `pcap-writer-big-${process.pid}.pcap`);
   const cut = path.join(os.tmpdir(), `pcap-writer-cut-${process.pid}.pcap`);
+  test.after(() => { fs.rmSync(whole, { force: true }); fs.rmSync(cut, { force: true }); });
   const w1 = pcap.createWriter(whole, { link_type: 'LINKTYPE_ETHERNET' });
   w1.write({ buf: big, header });
   w1.close();
@@ -255,12 +258,18 @@ test('createWriter: packets over 65,535 bytes are kept whole by default and cut 
   assert.ok(b.packets[0].buf.equals(big.subarray(0, 1000)));
   assert.deepStrictEqual(headerFields(b.packets[0]), [1700000000, 123456, 1000, 100000], 'caplen cut, len kept');
   assert.throws(() => pcap.createWriter(cut, { snap_length: 0 }), { code: 'EINVAL' });
+  // libpcap refuses to read back records longer than 262144 bytes: such a file is not written.
+  assert.throws(() => pcap.createWriter(cut, { snap_length: 262145 }), { code: 'EINVAL', message: /262144/ });
+  assert.throws(() => pcap.createWriter(cut, { nanosecond: 1 }), { code: 'EINVAL' });
+  assert.throws(() => pcap.createWriter(cut, { tstamp_precision: 'NANO' }), { code: 'EINVAL' });
+  assert.throws(() => pcap.createWriter(cut, { nanosecond: false, tstamp_precision: 'nano' }), { code: 'EINVAL' });
   fs.unlinkSync(whole);
   fs.unlinkSync(cut);
 });
 
 test('createWriter: nanosecond sessions write nanosecond files that read back with the same timestamps', async () => {
   const out = path.join(os.tmpdir(), `pcap-writer-ns-${process.pid}.pcap`);
+  test.after(() => fs.rmSync(out, { force: true }));
   const { packets } = await readAll(HTTP, { nanosecond: true });
   const w = pcap.createWriter(out, { link_type: 'LINKTYPE_ETHERNET', nanosecond: true });
   for (const p of packets.slice(0, 500)) w.write(p);

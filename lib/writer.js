@@ -3,8 +3,8 @@
 const native = require('./native');
 const errors = require('./errors');
 
-// libpcap's MAXIMUM_SNAPLEN: the default, so that no packet is cut when the file is read back.
-const DEFAULT_SNAPLEN = 262144;
+// libpcap's MAXIMUM_SNAPLEN: the default, and the most it reads back (it refuses longer records).
+const MAX_SNAPLEN = 262144;
 
 // Writes packets to a pcap file: `pcap.createWriter(path, {link_type, snap_length, nanosecond})`,
 // then `write(packet)` with a `packet` event's {buf, header} (or a Buffer, stamped with the
@@ -14,11 +14,22 @@ const DEFAULT_SNAPLEN = 262144;
 class PcapWriter {
   constructor(path, options) {
     options = options || {};
-    const snap = options.snap_length === undefined ? DEFAULT_SNAPLEN : options.snap_length;
-    if (!Number.isInteger(snap) || snap < 1 || snap > 0x7fffffff) {
-      throw errors.pcapError('EINVAL', 'snap_length must be a positive integer, got ' + String(snap));
+    const snap = options.snap_length === undefined ? MAX_SNAPLEN : options.snap_length;
+    if (!Number.isInteger(snap) || snap < 1 || snap > MAX_SNAPLEN) {
+      throw errors.pcapError('EINVAL', 'snap_length must be an integer from 1 to ' + MAX_SNAPLEN +
+        ' (libpcap reads no longer records back), got ' + String(snap));
     }
-    const nano = options.nanosecond === true || options.tstamp_precision === 'nano';
+    const { nanosecond, tstamp_precision: precision } = options;
+    if (nanosecond !== undefined && typeof nanosecond !== 'boolean') {
+      throw errors.pcapError('EINVAL', 'nanosecond must be true or false, got ' + String(nanosecond));
+    }
+    if (precision !== undefined && precision !== 'micro' && precision !== 'nano') {
+      throw errors.pcapError('EINVAL', "tstamp_precision must be 'micro' or 'nano', got " + String(precision));
+    }
+    if (nanosecond !== undefined && precision !== undefined && nanosecond !== (precision === 'nano')) {
+      throw errors.pcapError('EINVAL', 'nanosecond and tstamp_precision disagree');
+    }
+    const nano = nanosecond === true || precision === 'nano';
     let lt = options.link_type === undefined ? 'LINKTYPE_ETHERNET' : options.link_type;
     if (typeof lt === 'string') {
       const n = native.linkTypeNumber(lt);

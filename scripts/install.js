@@ -61,10 +61,23 @@ if (!checkout && !process.env.CARGO_TARGET_DIR) fs.rmSync(targetDir, { recursive
 // the benchmarks, in bench/original. Not a devDependency: npm would run its node-gyp build
 // (which needs the libpcap headers, python3, make and g++) before this script could say what is
 // missing. Its JavaScript is all the tests need; bench/original.js builds the rest on demand.
-if (checkout && process.env.PCAP_SKIP_ORIGINAL !== '1') {
+function installedOriginal(dir) {
+  try {
+    const lock = JSON.parse(fs.readFileSync(path.join(dir, 'package-lock.json'), 'utf8'));
+    const want = lock.packages['node_modules/pcap-original'].version;
+    const have = JSON.parse(fs.readFileSync(path.join(dir, 'node_modules', 'pcap-original', 'package.json'), 'utf8'));
+    return have.version === want;
+  } catch (e) {
+    return false;
+  }
+}
+
+if (checkout && process.env.PCAP_SKIP_ORIGINAL !== '1' && !installedOriginal(path.join(root, 'bench', 'original'))) {
   const dir = path.join(root, 'bench', 'original');
+  // npm's own CLI when npm runs this hook (pnpm/yarn have no `ci` that reads package-lock.json).
   const npmCli = process.env.npm_execpath;
-  const [cmd, pre] = npmCli && /\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli]] : ['npm', []];
+  const [cmd, pre] = npmCli && /npm-cli\.[cm]?js$/.test(npmCli) ? [process.execPath, [npmCli]] : ['npm', []];
+  process.stderr.write('pcap: installing node_pcap 3.1.0 into bench/original for the comparison tests\n');
   const r = spawnSync(cmd, [...pre, 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
     cwd: dir, stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -440,7 +440,11 @@ mod tests {
         let q2 = Arc::clone(&q);
         let producer =
             std::thread::spawn(move || q2.push(batch_of(1, 40), Mode::Lossless, &|| true));
-        std::thread::sleep(std::time::Duration::from_millis(30));
+        let t0 = std::time::Instant::now();
+        while !q.lock().producer_waiting && t0.elapsed() < std::time::Duration::from_secs(5) {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
+        assert!(q.lock().producer_waiting, "the producer waits for space");
         assert!(matches!(q.take(false), Take::Batch(_)));
         std::thread::sleep(std::time::Duration::from_millis(60));
         assert!(
