@@ -286,3 +286,31 @@ test('createWriter: nanosecond sessions write nanosecond files that read back wi
   assert.strictEqual(headerFields(micro.packets[0])[1], Math.floor(headerFields(packets[0])[1] / 1000));
   fs.unlinkSync(out);
 });
+
+test('session properties as node_pcap (C-032…C-040) and the direct constructors PcapSession/Pcap', () => {
+  const s = pcap.createOfflineSession(HTTP, { filter: 'tcp' });
+  assert.deepStrictEqual(Object.keys(s).filter((k) => !k.startsWith('_')), ['is_live', 'device_name', 'filter',
+    'buffer_size', 'snap_length', 'outfile', 'is_monitor', 'buffer_timeout', 'promiscuous', 'link_type', 'opened',
+    'empty_reads', 'packets_read', 'session']);
+  assert.strictEqual(s.is_live, false);
+  assert.strictEqual(s.device_name, HTTP);
+  assert.strictEqual(s.filter, 'tcp');
+  assert.strictEqual(s.outfile, '');
+  assert.strictEqual(s.is_monitor, false);
+  assert.strictEqual(s.empty_reads, 0);
+  assert.strictEqual(s.packets_read, null);
+  assert.strictEqual(s.opened, true);
+  s.close();
+  assert.strictEqual(s.opened, false);
+  assert.strictEqual(pcap.Pcap, pcap.PcapSession);
+  // node_pcap 3.x's constructor: (is_live, device_name, filter, buffer_size, snap_length, outfile, ...)
+  const d = new pcap.PcapSession(false, HTTP, 'udp');
+  assert.ok(d instanceof pcap.PcapSession && d instanceof require('events').EventEmitter);
+  assert.strictEqual(d.is_live, false);
+  assert.strictEqual(d.filter, 'udp');
+  assert.strictEqual(d.link_type, 'LINKTYPE_ETHERNET');
+  d.close();
+  const f = pcap.PcapSession(false, HTTP, '');
+  assert.ok(f instanceof pcap.PcapSession, 'callable without new');
+  f.close();
+});

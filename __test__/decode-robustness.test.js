@@ -152,3 +152,25 @@ test('deeply nested headers stop with _error instead of overflowing the stack', 
     var d2 = decode({ buf: ip, header: header(ip.length), link_type: 'LINKTYPE_RAW' });
     assert.equal(typeof String(d2), 'string');
 });
+
+test('diagnostics go to util.debuglog("pcap") (NODE_DEBUG=pcap), never to the console', function () {
+    var spawnSync = require('child_process').spawnSync;
+    var root = require('path').resolve(__dirname, '..');
+    var script = 'var pcap = require(' + JSON.stringify(root) + ');' +
+        'var h = Buffer.alloc(16); h.writeUInt32LE(20, 8); h.writeUInt32LE(20, 12);' +
+        'var p = pcap.decode.packet({ buf: Buffer.alloc(20), header: h, link_type: "LINKTYPE_FOO" });' +
+        'var e = Buffer.alloc(20); e[12] = 0x12; e[13] = 0x34;' +
+        'var q = pcap.decode.packet({ buf: e, header: h, link_type: "LINKTYPE_ETHERNET" });' +
+        'process.stdout.write(JSON.stringify([p._error, String(q)]));';
+    var env = Object.assign({}, process.env);
+    delete env.NODE_DEBUG;
+    var quiet = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: env });
+    assert.strictEqual(quiet.status, 0, quiet.stderr);
+    assert.strictEqual(quiet.stderr, '', 'nothing printed without NODE_DEBUG');
+    assert.deepStrictEqual(JSON.parse(quiet.stdout)[0], 'unsupported link type LINKTYPE_FOO');
+    env.NODE_DEBUG = 'pcap';
+    var loud = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: env });
+    assert.strictEqual(loud.stdout, quiet.stdout);
+    assert.match(loud.stderr, /^PCAP \d+: node_pcap: PcapPacket.decode - Don't yet know how to decode link type LINKTYPE_FOO$/m);
+    assert.match(loud.stderr, /^PCAP \d+: node_pcap: .*Don't know how to decode ethertype 4660$/m);
+});
