@@ -6,10 +6,13 @@
 // changes are compared (it does not measure cache misses, thread switches or parallelism: the
 // capture thread's work is reported apart, and the ratio that counts remains offline.js's).
 //
-// Usage: node bench/instructions.js [file] [packets] [modes]
-// (defaults: bench/data/mixed.pcap, 200000, events,decode,fields,track). Needs valgrind and tcpdump.
-// Per implementation and mode, the JavaScript thread's instructions (thread 1) minus those of the
-// same run on a one-packet file (start-up, module loading), divided by the packet count.
+// Usage: node bench/instructions.js [file] [packets] [modes] [impls]
+// (defaults: bench/data/mixed.pcap, 200000, events,decode,fields,track, original,ours). Needs
+// valgrind and tcpdump. Per implementation and mode, the JavaScript thread's instructions (thread 1)
+// minus those of the same run on a one-packet file (start-up, module loading), divided by the
+// packet count. Node runs with --single-threaded: V8 then compiles and collects garbage on the
+// JavaScript thread, so the counts include that work and repeat to 0.01% (with V8's helper threads
+// they moved by up to 25% between identical runs, as compilation raced the packets).
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -20,6 +23,7 @@ require('./original').build();
 const file = path.resolve(process.argv[2] || path.join(__dirname, 'data', 'mixed.pcap'));
 const count = Number(process.argv[3] || 200000);
 const modes = (process.argv[4] || 'events,decode,fields,track').split(',');
+const impls = (process.argv[5] || 'original,ours').split(',');
 if (!fs.existsSync(file)) {
   console.error(file + ' is missing: make it with `node bench/make-capture.js` (root, tcpdump)');
   process.exit(2);
@@ -45,7 +49,7 @@ const one = cut(1);
 function run(impl, mode, capture) {
   const prefix = path.join(dir, `cg-${impl}-${mode}-${path.basename(capture, '.pcap')}`);
   const r = spawnSync('valgrind', ['--tool=callgrind', '--separate-threads=yes',
-    '--callgrind-out-file=' + prefix + '.%p', process.execPath,
+    '--callgrind-out-file=' + prefix + '.%p', process.execPath, '--single-threaded',
     path.join(__dirname, 'run-one.js'), impl, mode, capture], { encoding: 'utf8', maxBuffer: 1 << 26 });
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(`${impl} ${mode} failed under valgrind: ${r.stderr.slice(-2000)}`);
@@ -69,7 +73,7 @@ function run(impl, mode, capture) {
 const rows = [];
 for (const mode of modes) {
   const res = {};
-  for (const impl of ['original', 'ours']) {
+  for (const impl of impls) {
     const base = run(impl, mode, one);
     const full = run(impl, mode, small);
     res[impl] = {
@@ -79,6 +83,7 @@ for (const mode of modes) {
     };
     console.log(JSON.stringify({ impl, mode, packets: full.packets, perPacket: res[impl] }));
   }
+  if (!res.original || !res.ours) continue;
   rows.push(`| ${mode} | ${Math.round(res.original.js)} | ${Math.round(res.ours.js)} | ` +
     `**${(res.original.js / res.ours.js).toFixed(2)}x** | ${Math.round(res.ours.capture)} | ` +
     `${(res.original.all / res.ours.all).toFixed(2)}x |`);

@@ -15,10 +15,6 @@ extern "C" {
     ) -> *mut c_void;
 }
 
-/// libpcap's MAXIMUM_SNAPLEN: what a writer's file header announces unless told otherwise, so
-/// that no packet is cut when the file is read back (libpcap cuts records longer than it).
-pub const DEFAULT_SNAPLEN: i32 = 262_144;
-
 /// A pcap savefile opened for writing.
 pub struct Writer {
     // Keeps the pcap_t the dumper was opened from alive for as long as the dumper.
@@ -92,6 +88,9 @@ impl Writer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// libpcap's MAXIMUM_SNAPLEN, the JavaScript side's default: the longest record it reads back.
+    const DEFAULT_SNAPLEN: i32 = 262_144;
 
     #[test]
     fn written_packets_read_back_identical() {
