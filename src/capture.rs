@@ -755,15 +755,20 @@ mod tests {
         }
     }
 
-    #[test]
-    fn layer_maps_are_written_once_enabled() {
-        let cfg = OfflineConfig {
-            path: fixture("http-loopback.pcap"),
+    /// Options to read `name` (a fixture) in batches of `batch_bytes`, no filter.
+    fn file_config(name: &str, batch_bytes: usize) -> OfflineConfig {
+        OfflineConfig {
+            path: fixture(name),
             filter: String::new(),
             outfile: None,
-            batch_bytes: 16 * 1024,
+            batch_bytes,
             nanosecond: false,
-        };
+        }
+    }
+
+    #[test]
+    fn layer_maps_are_written_once_enabled() {
+        let cfg = file_config("http-loopback.pcap", 16 * 1024);
         let (core, rx) = start_offline(&cfg);
         core.enable_structure();
         let (n, mapped, how) = read_all_maps(&core, &rx);
@@ -775,13 +780,7 @@ mod tests {
 
     #[test]
     fn reads_a_whole_file_in_batches() {
-        let cfg = OfflineConfig {
-            path: fixture("http-loopback.pcap"),
-            filter: String::new(),
-            outfile: None,
-            batch_bytes: 16 * 1024,
-            nanosecond: false,
-        };
+        let cfg = file_config("http-loopback.pcap", 16 * 1024);
         let prepared = open_offline(&cfg).expect("open fixture");
         assert_eq!(link_type_name(prepared.link_type), "LINKTYPE_ETHERNET");
         let (tx, rx) = mpsc::channel();
@@ -793,13 +792,8 @@ mod tests {
 
     #[test]
     fn filter_applies_and_bad_filter_is_a_clear_error() {
-        let mut cfg = OfflineConfig {
-            path: fixture("http-loopback.pcap"),
-            filter: "ip6".into(),
-            outfile: None,
-            batch_bytes: 64 * 1024,
-            nanosecond: false,
-        };
+        let mut cfg = file_config("http-loopback.pcap", 64 * 1024);
+        cfg.filter = "ip6".into();
         let (core, rx) = start_offline(&cfg);
         let (n, _) = read_all(&core, &rx);
         assert!(n > 0 && n < 4000, "ip6 packets: {n}");
@@ -811,13 +805,7 @@ mod tests {
 
     #[test]
     fn missing_and_non_capture_files_are_clear_errors() {
-        let mut cfg = OfflineConfig {
-            path: fixture("does-not-exist.pcap"),
-            filter: String::new(),
-            outfile: None,
-            batch_bytes: 1024,
-            nanosecond: false,
-        };
+        let mut cfg = file_config("does-not-exist.pcap", 1024);
         assert_eq!(open_offline(&cfg).err().map(|e| e.code), Some("ENOENT"));
         cfg.path = fixture("README.md");
         assert_eq!(open_offline(&cfg).err().map(|e| e.code), Some("EBADFILE"));
@@ -827,13 +815,7 @@ mod tests {
 
     #[test]
     fn stop_ends_a_file_read_early() {
-        let cfg = OfflineConfig {
-            path: fixture("http-loopback.pcap"),
-            filter: String::new(),
-            outfile: None,
-            batch_bytes: 1024,
-            nanosecond: false,
-        };
+        let cfg = file_config("http-loopback.pcap", 1024);
         let (tx, rx) = mpsc::channel();
         let core = open_offline(&cfg)
             .expect("open")
