@@ -43,6 +43,10 @@ if (mode === 'events') {
   throw new Error('unknown mode ' + mode);
 }
 
+// Load the decoders before the clock starts, for both packages: node_pcap loads them when it is
+// required, this package on first use (a capture-only program does not pay for them).
+if (mode !== 'events' && typeof pcap.decode.packet !== 'function') throw new Error('no decode.packet');
+
 const t0 = process.hrtime.bigint();
 const session = pcap.createOfflineSession(file, {});
 session.on('packet', onPacket);
