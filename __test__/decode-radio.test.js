@@ -122,3 +122,26 @@ test('802.11 data frames: QoS header skipped before LLC; control frames; short f
         .payload.ieee802_11Frame;
     assert.equal(shortMgmt._error, 'Not enough of packet left to be a RadioFrame');
 });
+
+test('probe request: RadioProbeFrame with its tags, directly and through decode.packet, same as node_pcap', function () {
+    var RadioProbeFrame = require('../decode/ieee802.11/radio_probe_frame');
+    var OrigProbe = require('./helpers/original')('decode/ieee802.11/radio_probe_frame');
+    var body = Buffer.concat([b.hex('00 07 6d792d77696669'), b.hex('01 04 02040b16'), b.hex('dd 06 0050f2 04 0a 0b')]); // SSID, rates, vendor-specific
+    var p = new RadioProbeFrame().decode(body, 0);
+    assert.ok(p instanceof RadioProbeFrame);
+    assert.deepEqual(Object.keys(p), ['tags']);
+    assert.deepEqual(p.tags.map(function (t) { return [t.type, t.typeId, t.length]; }), [['ssid', 0, 7], ['rates', 1, 4], [p.tags[2].type, 221, 6]]);
+    assert.equal(p.tags.length, 3);
+    assert.equal(p.tags[0].ssid, 'my-wifi');
+    assert.deepEqual(JSON.parse(JSON.stringify(p)), JSON.parse(JSON.stringify(new OrigProbe().decode(body, 0))));
+    // In a frame: management type 0, subtype 4 (probe request), then the tags, then the FCS.
+    var frame = Buffer.concat([b.hex('4000 0000 ffffffffffff 0a0b0c0d0e0f ffffffffffff 2000'), body, b.hex('deadbeef')]);
+    var pkt = b.pkt('LINKTYPE_IEEE802_11_RADIO', Buffer.concat([RADIOTAP, frame]));
+    var f = decode(pkt).payload.ieee802_11Frame;
+    var o = orig.decode(pkt).payload.ieee802_11Frame;
+    assert.deepEqual([f.type, f.subType], [0, 4]);
+    assert.deepEqual(Object.keys(f), Object.keys(o));
+    assert.ok(f.probe instanceof RadioProbeFrame, 'probe body decoded');
+    assert.deepEqual(JSON.parse(JSON.stringify(f.probe)), JSON.parse(JSON.stringify(o.probe)));
+    assert.equal(f.probe.tags[0].ssid, 'my-wifi');
+});
