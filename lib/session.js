@@ -133,32 +133,33 @@ PcapSession.prototype._drain = function () {
     if (batch === null) {
       // Right after a batch, poll a few event-loop turns for the next one: cheaper than having
       // the capture thread wake us (a system call and a thread switch) for every batch.
-      const polling = this._polls < MAX_POLLS;
+      // Written so that an empty queue runs no operation that a batch does not also run: the
+      // first empty poll would otherwise meet operations without type feedback and throw away
+      // this function's optimized code (with everything inlined into it) to compile it again.
+      const polls = this._polls;
+      const polling = polls < MAX_POLLS;
       const r = this.session.take(polling);
-      if (r === null) {
-        if (polling) {
-          this._polls++;
-          if (!this._scheduled) {
-            this._scheduled = true;
-            setImmediate(this._drainFn);
-          }
+      const got = r !== null && typeof r !== 'string';
+      const next = polls + 1;
+      this._polls = got ? 0 : next;
+      if (!got) {
+        if (r !== null) {
+          this._end(r);
+          return;
         }
-        return; // otherwise the capture thread wakes us for the next batch
+        if (!polling) return; // the capture thread wakes us for the next batch
+      } else {
+        batch = this._batch = r;
+        this._off = 0;
+        this._source = { batch, state: this._structure, ab: batch.buffer, base: batch.byteOffset };
       }
-      this._polls = 0;
-      if (typeof r === 'string') {
-        this._end(r);
-        return;
-      }
-      batch = this._batch = r;
-      this._off = 0;
-      this._source = { batch, state: this._structure, ab: batch.buffer, base: batch.byteOffset };
     }
     // Schedule the continuation first, so that a throwing listener does not stall the session.
     if (!this._scheduled) {
       this._scheduled = true;
       setImmediate(this._drainFn);
     }
+    if (batch === null) return; // polling: the continuation is scheduled
     const link_type = this.link_type;
     let listener = this._events.packet;
     this._listenersChanged = false;
