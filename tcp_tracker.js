@@ -647,6 +647,7 @@ function SessionState() {
     this.ports = 0;
     // the tracker's bookkeeping
     this.key = null;       // key in tracker.sessions
+    this.serial = 0;       // creation order (see publishSessions)
     this.hash = 0;
     this.chain = undefined; // next live session with the same hash
     this.last = 0;         // capture time of the last packet
@@ -1151,6 +1152,10 @@ TCPSession.prototype.session_stats = function () {
 
 function TrackerState(options) {
     this.options = options;
+    // tracker.sessions is kept up to date only once someone has read or assigned it (see
+    // SESSIONS_DESCRIPTOR); until then it does not exist and live sessions are only in the index.
+    this.published = false;
+    this.serial = 0;         // creation counter, to list sessions in creation order
     this.index = new Map();  // pairHash -> live session's state (chained through .chain)
     this.closed = new ClosedSet(options.maxClosed); // ended connections, for timeWait
     this.count = 0;          // live sessions
@@ -1165,8 +1170,36 @@ function TrackerState(options) {
     this.lru = options.idleTimeout > 0 || options.maxSessions > 0;
 }
 
+// `tracker.sessions` (node_pcap: a plain object, key "ip:port-ip:port" -> live session, in
+// creation order). Adding every session's key to it and deleting it at the end took ~7% of a
+// tracking run (V8 makes each new key string a property name: flattened, hashed, put into its
+// string table), and most programs never read it. So the property starts as this accessor: the
+// first read (or assignment) builds the object from the live sessions and puts it in place as an
+// ordinary data property, which the tracker keeps up to date from then on, as node_pcap did.
+function publishSessions(tracker, value) {
+    const s = tracker._s;
+    s.published = true;
+    let obj = value;
+    if (obj === undefined) {
+        obj = {};
+        const live = [];
+        for (let t = s.head; t !== null; t = t.next) { live.push(t); }
+        live.sort((a, b) => a.serial - b.serial);
+        for (const t of live) { obj[t.key] = t.session; }
+    }
+    Object.defineProperty(tracker, 'sessions', { value: obj, writable: true, enumerable: true, configurable: true });
+    return obj;
+}
+
+const SESSIONS_DESCRIPTOR = {
+    enumerable: true,
+    configurable: true,
+    get: function () { return publishSessions(this, undefined); },
+    set: function (value) { publishSessions(this, value); },
+};
+
 function TCPTracker(options) {
-    this.sessions = {};
+    Object.defineProperty(this, 'sessions', SESSIONS_DESCRIPTOR);
     EventEmitter.call(this);
     this.options = readOptions(options);
     Object.defineProperty(this, '_s', {
@@ -1174,6 +1207,12 @@ function TCPTracker(options) {
     });
 }
 util.inherits(TCPTracker, EventEmitter);
+
+// util.inspect / console.log show `sessions` as the object it is, not as an accessor.
+TCPTracker.prototype[util.inspect.custom] = function () {
+    void this.sessions; // eslint-disable-line no-void
+    return this;
+};
 
 TCPTracker.prototype.track_packet = function (packet) {
     const s = this._s;
@@ -1201,7 +1240,7 @@ TCPTracker.prototype.track_packet = function (packet) {
 
     if (t !== undefined) {
         const session = t.session;
-        if (this.sessions[t.key] === session) {
+        if (!s.published || this.sessions[t.key] === session) {
             t.pkt = packet;
             t.ip = p.ip;
             t.tcp = p.tcp;
@@ -1263,7 +1302,8 @@ TCPTracker.prototype.track_packet = function (packet) {
     const head = s.index.get(hash);
     if (head !== undefined) { t.chain = head; }
     s.index.set(hash, t);
-    this.sessions[key] = session;
+    t.serial = ++s.serial;
+    if (s.published) { this.sessions[key] = session; }
     s.count++;
     this._append(t);
 
@@ -1327,7 +1367,7 @@ TCPTracker.prototype._remove = function (session, linger) {
     const s = this._s;
     const wasLinked = t.linked;
     this._unlink(t);
-    if (this.sessions[t.key] === session) { delete this.sessions[t.key]; }
+    if (s.published && this.sessions[t.key] === session) { delete this.sessions[t.key]; }
     if (linger && wasLinked && s.options.timeWait > 0 && s.options.maxClosed > 0) {
         s.closed.add(t, t.last);
     }

@@ -250,3 +250,50 @@ test('a node_pcap-era tool (http_trace style) works unmodified', () => {
         '10.0.0.1:40000 -> 18', '10.0.0.2:80 -> 19', 'End of TCP session 18/19',
     ]);
 });
+
+// tracker.sessions is built on first read (or assignment) and kept up to date from then on; it must
+// always equal what a tracker whose sessions were read from the start holds.
+test('tracker.sessions first read at any point equals one kept from the start', async () => {
+    const { readDecoded } = require('./helpers-tracker/capture');
+    const FIXTURE = path.join(ROOT, '..', 'shared', 'fixtures', 'http-loopback.pcap');
+    const packets = await readDecoded(FIXTURE);
+    const view = (sessions) => Object.keys(sessions).map((k) => [k, sessions[k].src, sessions[k].dst, sessions[k].state]);
+    const eager = new TCPTracker();
+    void eager.sessions; // eslint-disable-line no-void
+    const firstReadAt = [0, 1, 137, 1000, 2222, packets.length - 1];
+    const lazy = firstReadAt.map(() => new TCPTracker());
+    const assigned = new TCPTracker();
+    assigned.sessions = {};
+    let compared = 0;
+    let largest = 0;
+    packets.forEach((p, i) => {
+        eager.track_packet(p);
+        assigned.track_packet(p);
+        lazy.forEach((t) => t.track_packet(p));
+        firstReadAt.forEach((at, j) => {
+            if (i < at) return;
+            const want = view(eager.sessions);
+            assert.deepStrictEqual(view(lazy[j].sessions), want, 'first read at ' + at + ', packet ' + i);
+            largest = Math.max(largest, want.length);
+            compared++;
+        });
+        assert.deepStrictEqual(view(assigned.sessions), view(eager.sessions), 'assigned, packet ' + i);
+    });
+    assert.ok(compared > 10000 && largest >= 3, `compared ${compared} times, at most ${largest} live sessions`);
+    assert.ok(util.inspect(new TCPTracker()).includes('sessions: {}'));
+});
+
+test('a session deleted from tracker.sessions by the user is forgotten; the next packet starts a new one', () => {
+    const tracker = new TCPTracker();
+    const rec = record(tracker);
+    const c = conversation({}).handshake();
+    feed(tracker, c.segs);
+    const key = Object.keys(tracker.sessions)[0];
+    delete tracker.sessions[key];
+    c.c('PA', 'more');
+    feed(tracker, c.segs.slice(-1));
+    assert.strictEqual(rec.sessions.length, 2);
+    assert.strictEqual(rec.sessions[1].session.missed_syn, true);
+    assert.deepStrictEqual(Object.keys(tracker.sessions), [key]);
+    assert.strictEqual(tracker.sessions[key], rec.sessions[1].session);
+});
