@@ -11,7 +11,7 @@
 // valgrind and tcpdump. Per implementation and mode, the JavaScript thread's instructions (thread 1)
 // minus those of the same run on a one-packet file (start-up, module loading), divided by the
 // packet count. Node runs with --single-threaded: V8 then compiles and collects garbage on the
-// JavaScript thread, so the counts include that work and repeat to 0.01% (with V8's helper threads
+// JavaScript thread, so the counts include that work and repeat within a few percent (with V8's helper threads
 // they moved by up to 25% between identical runs, as compilation raced the packets).
 const { spawnSync } = require('child_process');
 const fs = require('fs');
