@@ -1155,6 +1155,8 @@ function TrackerState(options) {
     // tracker.sessions is kept up to date only once someone has read or assigned it (see
     // SESSIONS_DESCRIPTOR); until then it does not exist and live sessions are only in the index.
     this.published = false;
+    this.sessionsObj = null; // what the accessor serves once published (sealed trackers)
+    this.checked = false;    // looked once whether a subclass replaced the accessor
     this.serial = 0;         // creation counter, to list sessions in creation order
     this.index = new Map();  // pairHash -> live session's state (chained through .chain)
     this.closed = new ClosedSet(options.maxClosed); // ended connections, for timeWait
@@ -1174,37 +1176,62 @@ function TrackerState(options) {
 // creation order). Adding every session's key to it and deleting it at the end took ~7% of a
 // tracking run (V8 makes each new key string a property name: flattened, hashed, put into its
 // string table), and most programs never read it. So the property starts as this accessor: the
-// first read (or assignment) builds the object from the live sessions and puts it in place as an
-// ordinary data property, which the tracker keeps up to date from then on, as node_pcap did.
-function publishSessions(tracker, value) {
+// first read builds the object from the live sessions, the first assignment takes the value
+// given, and either puts it in place as an ordinary data property, which the tracker keeps up to
+// date from then on, as node_pcap did. (A sealed or frozen tracker keeps the accessor, which then
+// serves that object.)
+function buildSessions(s) {
+    const obj = {};
+    const live = [];
+    for (let t = s.head; t !== null; t = t.next) { live.push(t); }
+    live.sort((a, b) => a.serial - b.serial);
+    for (const t of live) { obj[t.key] = t.session; }
+    return obj;
+}
+
+function publishSessions(tracker, obj) {
     const s = tracker._s;
     s.published = true;
-    let obj = value;
-    if (obj === undefined) {
-        obj = {};
-        const live = [];
-        for (let t = s.head; t !== null; t = t.next) { live.push(t); }
-        live.sort((a, b) => a.serial - b.serial);
-        for (const t of live) { obj[t.key] = t.session; }
+    s.sessionsObj = obj;
+    const d = Object.getOwnPropertyDescriptor(tracker, 'sessions');
+    if (d !== undefined && d.configurable) {
+        Object.defineProperty(tracker, 'sessions', { value: obj, writable: true, enumerable: true, configurable: true });
     }
-    Object.defineProperty(tracker, 'sessions', { value: obj, writable: true, enumerable: true, configurable: true });
     return obj;
 }
 
 const SESSIONS_DESCRIPTOR = {
     enumerable: true,
     configurable: true,
-    get: function () { return publishSessions(this, undefined); },
+    get: function () {
+        const s = this._s;
+        return s.published ? s.sessionsObj : publishSessions(this, buildSessions(s));
+    },
     set: function (value) { publishSessions(this, value); },
 };
 
+// True while `tracker.sessions` is still our accessor (not replaced by a subclass's own field).
+function sessionsDeferred(tracker) {
+    const d = Object.getOwnPropertyDescriptor(tracker, 'sessions');
+    return d !== undefined && d.get === SESSIONS_DESCRIPTOR.get;
+}
+
 function TCPTracker(options) {
-    Object.defineProperty(this, 'sessions', SESSIONS_DESCRIPTOR);
+    // A subclass with its own `sessions` accessor or value on its prototype gets node_pcap's
+    // plain assignment, and the tracker keeps `this.sessions` up to date from the start.
+    const proto = Object.getPrototypeOf(this);
+    const inherited = proto !== TCPTracker.prototype && proto !== null && 'sessions' in proto;
+    if (inherited) {
+        this.sessions = {};
+    } else {
+        Object.defineProperty(this, 'sessions', SESSIONS_DESCRIPTOR);
+    }
     EventEmitter.call(this);
     this.options = readOptions(options);
     Object.defineProperty(this, '_s', {
         value: new TrackerState(this.options), writable: true, configurable: true,
     });
+    if (inherited) { this._s.published = true; }
 }
 util.inherits(TCPTracker, EventEmitter);
 
@@ -1303,6 +1330,12 @@ TCPTracker.prototype.track_packet = function (packet) {
     if (head !== undefined) { t.chain = head; }
     s.index.set(hash, t);
     t.serial = ++s.serial;
+    if (!s.published && !s.checked) {
+        // Once, at the first session: a subclass's class field `sessions = {}` (defined after
+        // this constructor ran) replaced the accessor; then keep that object up to date.
+        s.checked = true;
+        if (!sessionsDeferred(this)) { s.published = true; }
+    }
     if (s.published) { this.sessions[key] = session; }
     s.count++;
     this._append(t);

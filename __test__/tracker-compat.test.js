@@ -297,3 +297,60 @@ test('a session deleted from tracker.sessions by the user is forgotten; the next
     assert.deepStrictEqual(Object.keys(tracker.sessions), [key]);
     assert.strictEqual(tracker.sessions[key], rec.sessions[1].session);
 });
+
+test('tracker.sessions assigned by the program is the object the tracker keeps up to date', () => {
+    // before any packet
+    const a = new TCPTracker();
+    const mine = {};
+    a.sessions = mine;
+    feed(a, conversation({ cport: 1 }).handshake().segs);
+    assert.strictEqual(a.sessions, mine);
+    assert.deepStrictEqual(Object.keys(mine), ['10.0.0.1:1-10.0.0.2:80']);
+    // in the middle of a connection, as node_pcap 3.1.0: the next packet starts a second session
+    const originalDecode = require('./helpers/original')('decode').decode;
+    const counts = [];
+    for (const [T, dec] of [[TCPTracker, decode], [Original.TCPTracker, originalDecode.packet.bind(originalDecode)]]) {
+        const t = new T();
+        let n = 0;
+        t.on('session', () => { n++; });
+        const c = conversation({ cport: 2 }).handshake();
+        for (const seg of c.segs) { t.track_packet(dec(frame(seg))); }
+        const fresh = {};
+        t.sessions = fresh;
+        c.c('PA', 'after');
+        t.track_packet(dec(frame(c.segs[c.segs.length - 1])));
+        assert.strictEqual(t.sessions, fresh);
+        assert.strictEqual(Object.keys(fresh).length, 1);
+        counts.push(n);
+    }
+    assert.deepStrictEqual(counts, [2, 2]);
+    // undefined is stored as given, not replaced by the live sessions
+    const u = new TCPTracker();
+    feed(u, conversation({ cport: 3 }).handshake().segs);
+    u.sessions = undefined;
+    assert.strictEqual(u.sessions, undefined);
+});
+
+test('tracker.sessions: subclasses with a class field or a prototype accessor, and sealed trackers', () => {
+    class WithField extends TCPTracker { sessions = {}; }
+    const f = new WithField();
+    feed(f, conversation({}).handshake().segs);
+    assert.deepStrictEqual(Object.keys(f.sessions), ['10.0.0.1:40000-10.0.0.2:80']);
+
+    const stored = [];
+    class WithAccessor extends TCPTracker {
+        get sessions() { return this._mine; }
+        set sessions(v) { stored.push(v); this._mine = v; }
+    }
+    const w = new WithAccessor();
+    feed(w, conversation({}).handshake().segs);
+    assert.strictEqual(stored.length, 1);
+    assert.deepStrictEqual(Object.keys(w._mine), ['10.0.0.1:40000-10.0.0.2:80']);
+
+    const sealed = Object.seal(new TCPTracker());
+    feed(sealed, conversation({ cport: 7 }).handshake().segs);
+    assert.deepStrictEqual(Object.keys(sealed.sessions), ['10.0.0.1:7-10.0.0.2:80']);
+    assert.strictEqual(sealed.sessions, sealed.sessions);
+    feed(sealed, conversation({ cport: 8 }).handshake().segs);
+    assert.deepStrictEqual(Object.keys(sealed.sessions), ['10.0.0.1:7-10.0.0.2:80', '10.0.0.1:8-10.0.0.2:80']);
+});
