@@ -261,7 +261,7 @@ export declare class PcapWriter {
 export declare function createSession(device?: string | null, options?: LiveSessionOptions): PcapSession;
 /** node_pcap 2.x's positional form, still used by http_trace and redis_trace. */
 export declare function createSession(device: string | null | undefined, filter: string, buffer_size?: number, monitor?: boolean): PcapSession;
-/** A pcap or pcapng file; a string second argument is the filter. */
+/** A pcap or pcapng file (a FIFO works; `-` is standard input); a string second argument is the filter. */
 export declare function createOfflineSession(path: string, options?: OfflineSessionOptions | string): PcapSession;
 export declare function createWriter(path: string, options?: WriterOptions): PcapWriter;
 /** Throws a TypeError when there is no device. */

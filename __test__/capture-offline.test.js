@@ -309,3 +309,71 @@ test('session properties as node_pcap (C-032…C-040) and the direct constructor
   assert.ok(f instanceof pcap.PcapSession, 'callable without new');
   f.close();
 });
+
+// '-' is standard input (libpcap's and tcpdump's convention, which node_pcap inherited), and a FIFO
+// path works: `ssh host tcpdump -w - | node script.js` and node_pcap#297's FIFO workaround.
+const { spawn, spawnSync } = require('child_process');
+const crypto = require('crypto');
+
+const READER = `
+const pcap = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+const h = require('crypto').createHash('sha256');
+let n = 0;
+let s;
+try { s = pcap.createOfflineSession(process.argv[1], {}); } catch (e) { console.log(JSON.stringify({ code: e.code, message: e.message })); process.exit(0); }
+s.on('packet', (raw) => { n++; h.update(raw.header); h.update(raw.buf); });
+s.on('complete', () => { console.log(JSON.stringify({ n, hash: h.digest('hex') })); s.close(); });
+`;
+
+function refDigest(file) {
+  const ref = tcpdumpRead(file);
+  assert.ok(ref.ok, ref.stderr);
+  const h = crypto.createHash('sha256');
+  for (const p of ref.packets) {
+    const hdr = Buffer.alloc(16);
+    hdr.writeUInt32LE(p.tv_sec, 0); hdr.writeUInt32LE(p.tv_usec, 4);
+    hdr.writeUInt32LE(p.caplen, 8); hdr.writeUInt32LE(p.len, 12);
+    h.update(hdr); h.update(p.data);
+  }
+  return { n: ref.packets.length, hash: h.digest('hex') };
+}
+
+function readerOutput(r) {
+  assert.strictEqual(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+test("'-' reads a capture (pcap or pcapng) from standard input, the same packets as tcpdump -r", () => {
+  const pcapng = path.join(CAPTURES, 'bgp-role.pcapng');
+  for (const file of [HTTP, pcapng]) {
+    const r = spawnSync(process.execPath, ['-e', READER, '-'], { input: fs.readFileSync(file), encoding: 'utf8', timeout: 30000 });
+    const got = readerOutput(r);
+    assert.ok(got.n > 0, file);
+    assert.deepStrictEqual(got, refDigest(file), file);
+  }
+  const bad = readerOutput(spawnSync(process.execPath, ['-e', READER, '-'], { input: 'not a capture file\n', encoding: 'utf8', timeout: 30000 }));
+  assert.strictEqual(bad.code, 'EBADFILE');
+  assert.match(bad.message, /^-: not a readable pcap or pcapng capture file/);
+});
+
+test('a FIFO written by tcpdump reads like the file', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcap-fifo-'));
+  const fifo = path.join(dir, 'in.pcap');
+  try {
+    assert.strictEqual(spawnSync('mkfifo', [fifo]).status, 0);
+    const writer = spawn('tcpdump', ['-r', HTTP, '-w', fifo], { stdio: 'ignore' });
+    const reader = spawn(process.execPath, ['-e', READER, fifo], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    reader.stdout.on('data', (d) => { out += d; });
+    reader.stderr.on('data', (d) => { err += d; });
+    const timer = setTimeout(() => { writer.kill(); reader.kill(); }, 30000);
+    const status = await new Promise((resolve) => reader.on('close', resolve));
+    await new Promise((resolve) => (writer.exitCode !== null ? resolve() : writer.on('close', resolve)));
+    clearTimeout(timer);
+    assert.strictEqual(status, 0, err);
+    assert.deepStrictEqual(JSON.parse(out.trim()), refDigest(HTTP));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

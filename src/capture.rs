@@ -95,14 +95,47 @@ where
     std::ptr::NonNull::new(raw).map(Capture::from)
 }
 
-/// `pcap_open_offline` with a large stdio buffer (see [`READ_BUFFER`]).
-fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, String> {
-    let cpath = CString::new(path).map_err(|_| "the path contains a NUL byte".to_string())?;
-    // SAFETY: both arguments are NUL-terminated C strings that outlive the call.
-    let fp = unsafe { libc::fopen(cpath.as_ptr(), c"rb".as_ptr()) };
-    if fp.is_null() {
-        return Err(std::io::Error::last_os_error().to_string());
-    }
+/// Why a capture file could not be opened.
+enum OpenError {
+    /// The file itself (`fopen`): not found, no permission, ...
+    Io(std::io::Error),
+    /// libpcap's message: not a capture file it can read.
+    Pcap(String),
+}
+
+/// `pcap_open_offline` with a large stdio buffer (see [`READ_BUFFER`]). `-` is standard input, as
+/// for libpcap and tcpdump (e.g. `ssh host tcpdump -w - | node script.js`).
+fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, OpenError> {
+    let fp = if path == "-" {
+        // SAFETY: dup and fdopen on descriptor 0; the stream owns the duplicate (closed by
+        // pcap_close or the fclose below), so standard input itself stays open.
+        unsafe {
+            let fd = libc::dup(0);
+            if fd < 0 {
+                return Err(OpenError::Io(std::io::Error::last_os_error()));
+            }
+            let fp = libc::fdopen(fd, c"rb".as_ptr());
+            if fp.is_null() {
+                let e = std::io::Error::last_os_error();
+                libc::close(fd);
+                return Err(OpenError::Io(e));
+            }
+            fp
+        }
+    } else {
+        let cpath = CString::new(path).map_err(|_| {
+            OpenError::Io(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the path contains a NUL byte",
+            ))
+        })?;
+        // SAFETY: both arguments are NUL-terminated C strings that outlive the call.
+        let fp = unsafe { libc::fopen(cpath.as_ptr(), c"rb".as_ptr()) };
+        if fp.is_null() {
+            return Err(OpenError::Io(std::io::Error::last_os_error()));
+        }
+        fp
+    };
     let mut buf = vec![0u8; READ_BUFFER].into_boxed_slice();
     // SAFETY: `fp` is a stream opened just now on which no I/O has happened, as setvbuf requires;
     // `buf` is READ_BUFFER writable bytes whose heap block does not move and outlives the stream:
@@ -125,9 +158,11 @@ fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, S
             // before `buf` is dropped.
             unsafe { libc::fclose(fp) };
             // SAFETY: libpcap wrote a NUL-terminated message into `err` (zero-initialised).
-            Err(unsafe { CStr::from_ptr(err.as_ptr()) }
-                .to_string_lossy()
-                .into_owned())
+            Err(OpenError::Pcap(
+                unsafe { CStr::from_ptr(err.as_ptr()) }
+                    .to_string_lossy()
+                    .into_owned(),
+            ))
         }
     }
 }
@@ -351,26 +386,27 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         ),
         _ => CapError::new("EIO", format!("{}: {e}", cfg.path)),
     };
-    if std::fs::metadata(path).map_err(file_error)?.is_dir() {
+    // A directory opens for reading on Linux and would then fail as "not a capture file".
+    if cfg.path != "-" && std::fs::metadata(path).map_err(file_error)?.is_dir() {
         return Err(CapError::new(
             "EISDIR",
             format!("{}: is a directory, not a capture file", cfg.path),
         ));
     }
-    std::fs::File::open(path).map_err(file_error)?;
     let precision = if cfg.nanosecond {
         Precision::Nano
     } else {
         Precision::Micro
     };
-    let mut file = open_file_buffered(&cfg.path, precision).map_err(|e| {
-        CapError::new(
+    let mut file = open_file_buffered(&cfg.path, precision).map_err(|e| match e {
+        OpenError::Io(e) => file_error(e),
+        OpenError::Pcap(e) => CapError::new(
             "EBADFILE",
             format!(
                 "{}: not a readable pcap or pcapng capture file ({e})",
                 cfg.path
             ),
-        )
+        ),
     })?;
     let (savefile, link_type) = configure(&mut file.cap, &cfg.filter, &cfg.outfile)?;
     Ok(Prepared {
