@@ -75,11 +75,19 @@ pub fn lookupnet(device: &str) -> Result<(u32, u32), String> {
 /// glibc's `setvbuf` ignores the size when it is given no buffer, so the buffer is ours.
 const READ_BUFFER: usize = 128 << 10;
 
-/// An open capture file and the stdio buffer its stream reads into. Fields drop in order: the
-/// handle (pcap_close closes the stream) before the buffer the stream used.
+/// An open capture file and the stdio buffer its stream reads into. The handle is closed
+/// (pcap_close closes the stream) before the buffer the stream used is freed, whatever the order
+/// of the fields.
 struct OfflineFile {
-    cap: Capture<Offline>,
+    cap: std::mem::ManuallyDrop<Capture<Offline>>,
     _buf: Box<[u8]>,
+}
+
+impl Drop for OfflineFile {
+    fn drop(&mut self) {
+        // SAFETY: `cap` is dropped exactly once, here; `_buf` is freed only after this returns.
+        unsafe { std::mem::ManuallyDrop::drop(&mut self.cap) }
+    }
 }
 
 /// Builds a `Capture` from a raw handle. `witness` only names libpcap's `pcap_t` type, which the
@@ -152,7 +160,10 @@ fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, O
     let handle =
         unsafe { pcap_fopen_offline_with_tstamp_precision(fp, precision, err.as_mut_ptr()) };
     match capture_from_raw(Capture::<Offline>::as_ptr, handle.cast()) {
-        Some(cap) => Ok(OfflineFile { cap, _buf: buf }),
+        Some(cap) => Ok(OfflineFile {
+            cap: std::mem::ManuallyDrop::new(cap),
+            _buf: buf,
+        }),
         None => {
             // SAFETY: on failure libpcap leaves the stream to the caller; it is closed once here,
             // before `buf` is dropped.
