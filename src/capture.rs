@@ -29,6 +29,8 @@ extern "C" {
     fn pcap_lookupnet(dev: *const c_char, net: *mut u32, mask: *mut u32, err: *mut c_char)
         -> c_int;
     fn pcap_lib_version() -> *const c_char;
+    #[cfg(target_os = "linux")]
+    fn __fsetlocking(fp: *mut libc::FILE, kind: c_int) -> c_int;
     fn pcap_fopen_offline_with_tstamp_precision(
         fp: *mut libc::FILE,
         precision: std::ffi::c_uint,
@@ -150,6 +152,13 @@ fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, O
     // it is returned next to the handle that owns the stream, and dropped after it (OfflineFile),
     // or after the fclose below.
     unsafe { libc::setvbuf(fp, buf.as_mut_ptr().cast(), libc::_IOFBF, READ_BUFFER) };
+    // Only the capture thread reads this stream (libpcap calls fread twice per packet), so stdio
+    // need not lock it on every call (FSETLOCKING_BYCALLER).
+    // SAFETY: `fp` is a valid stream; no other thread ever uses it.
+    #[cfg(target_os = "linux")]
+    unsafe {
+        __fsetlocking(fp, 2)
+    };
     let mut err = [0 as c_char; 256];
     let precision = match precision {
         Precision::Nano => 1,
