@@ -398,3 +398,38 @@ s.on('complete', () => { const reads = syscr() - before; s.close(); console.log(
   // 128 KiB blocks: ~21 reads for the file, plus a few /proc reads of the test itself
   assert.ok(got.reads < size / 4096 / 4, `${got.reads} read calls for ${size} bytes`);
 });
+
+// The same for writing: libpcap's dumper writes through a stdio stream, which needs a large buffer
+// (4 KiB: ~660 write calls for this file, plus one flush per batch).
+test('outfile is written in large blocks (few write system calls) and reads back identical', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcap-outfile-'));
+  const out = path.join(dir, 'out.pcap');
+  try {
+    const script = `
+const fs = require('fs');
+const syscw = () => Number(/syscw: (\\d+)/.exec(fs.readFileSync('/proc/self/io', 'utf8'))[1]);
+const pcap = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+const before = syscw();
+let n = 0;
+const s = pcap.createOfflineSession(process.argv[1], { outfile: process.argv[2] });
+s.on('packet', () => { n++; });
+s.on('complete', () => {
+  s.close();
+  const want = fs.statSync(process.argv[1]).size;
+  const t0 = Date.now();
+  const done = () => {
+    if (fs.statSync(process.argv[2]).size < want && Date.now() - t0 < 5000) return setTimeout(done, 10);
+    console.log(JSON.stringify({ n, writes: syscw() - before }));
+  };
+  done();
+});
+`;
+    const size = fs.statSync(HTTP).size;
+    const got = readerOutput(spawnSync(process.execPath, ['-e', script, HTTP, out], { encoding: 'utf8', timeout: 30000 }));
+    assert.strictEqual(got.n, 4000);
+    assert.ok(got.writes < size / 4096 / 4, `${got.writes} write calls for ${size} bytes`);
+    assert.deepStrictEqual(refDigest(out), refDigest(HTTP));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -5,11 +5,12 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
-use pcap::{Activated, Active, Capture, Inactive, Offline, Packet, Precision, Savefile};
+use pcap::{Activated, Active, Capture, Inactive, Offline, Packet, Precision};
 
 use crate::error::{classify_live, pcap_text, CapError, CapResult, PERM_HINT};
 use crate::queue::{BatchBuilder, Finish, Mode, Pool, Queue};
 use crate::structure::{self, MAP_LEN};
+use crate::writer::Dumper;
 
 /// Default size of one batch handed to JavaScript.
 pub const DEFAULT_BATCH_BYTES: usize = 64 * 1024;
@@ -221,7 +222,7 @@ enum Source {
 /// An opened handle whose thread has not started yet.
 pub struct Prepared {
     source: Source,
-    savefile: Option<Savefile>,
+    savefile: Option<Dumper>,
     pub link_type: i32,
     /// Non-fatal messages for node_pcap's `warningHandler`.
     pub warnings: Vec<String>,
@@ -285,14 +286,12 @@ fn filter_error(filter: &str, e: &pcap::Error) -> CapError {
 fn open_savefile<T: Activated + ?Sized>(
     cap: &Capture<T>,
     outfile: &Option<String>,
-) -> CapResult<Option<Savefile>> {
+) -> CapResult<Option<Dumper>> {
     match outfile {
-        Some(path) if !path.is_empty() => cap.savefile(path).map(Some).map_err(|e| {
-            CapError::new(
-                "EDUMP",
-                format!("error opening dump file {path}: {}", pcap_text(&e)),
-            )
-        }),
+        // SAFETY: `cap` is an open handle for the whole call.
+        Some(path) if !path.is_empty() => {
+            unsafe { Dumper::open(cap.as_ptr().cast(), path) }.map(Some)
+        }
         _ => Ok(None),
     }
 }
@@ -302,7 +301,7 @@ fn configure<T: Activated + ?Sized>(
     cap: &mut Capture<T>,
     filter: &str,
     outfile: &Option<String>,
-) -> CapResult<(Option<Savefile>, i32)> {
+) -> CapResult<(Option<Dumper>, i32)> {
     let savefile = open_savefile(cap, outfile)?;
     if !filter.is_empty() {
         cap.filter(filter, true)
@@ -506,7 +505,7 @@ fn guarded(f: impl FnOnce() -> Finish) -> Finish {
 struct Reader<'a, W: Waker> {
     core: &'a Core,
     waker: W,
-    savefile: Option<Savefile>,
+    savefile: Option<Dumper>,
     builder: BatchBuilder,
     mode: Mode,
     gone: bool,
@@ -518,7 +517,7 @@ impl<'a, W: Waker> Reader<'a, W> {
     fn new(
         core: &'a Core,
         waker: W,
-        savefile: Option<Savefile>,
+        savefile: Option<Dumper>,
         batch_bytes: usize,
         mode: Mode,
     ) -> Self {
@@ -556,7 +555,7 @@ impl<'a, W: Waker> Reader<'a, W> {
     fn packet(&mut self, p: &Packet<'_>) {
         self.unpublished += 1;
         if let Some(sf) = self.savefile.as_mut() {
-            sf.write(p);
+            sf.write(p.header.ts, p.header.len, p.data);
         }
         if !self.builder.fits(p.data.len()) {
             self.flush();

@@ -1,11 +1,13 @@
-//! Writing pcap files from packets held in memory (`pcap.createWriter`).
+//! Writing pcap files: libpcap's dumper over a stdio stream with a buffer of our own (`Dumper`,
+//! used by `outfile` and `pcap.createWriter`), and the standalone writer (`pcap.createWriter`).
 
-use std::ffi::{c_int, c_uint, c_void};
+use std::ffi::{c_char, c_int, c_uint, c_void, CStr, CString};
+use std::ptr::NonNull;
 
-use pcap::{Capture, Dead, Packet, PacketHeader, Savefile};
+use pcap::{Capture, Dead};
 
 use crate::capture::capture_from_raw;
-use crate::error::{pcap_text, CapError, CapResult};
+use crate::error::{CapError, CapResult};
 
 extern "C" {
     fn pcap_open_dead_with_tstamp_precision(
@@ -13,13 +15,131 @@ extern "C" {
         snaplen: c_int,
         precision: c_uint,
     ) -> *mut c_void;
+    fn pcap_dump_fopen(p: *mut c_void, fp: *mut libc::FILE) -> *mut c_void;
+    fn pcap_dump(user: *mut u8, h: *const PktHdr, sp: *const u8);
+    fn pcap_dump_flush(d: *mut c_void) -> c_int;
+    fn pcap_dump_close(d: *mut c_void);
+    fn pcap_geterr(p: *mut c_void) -> *const c_char;
+}
+
+/// libpcap's `struct pcap_pkthdr`.
+#[repr(C)]
+struct PktHdr {
+    ts: libc::timeval,
+    caplen: u32,
+    len: u32,
+}
+
+/// stdio buffer of a dump file. `pcap_dump_open` leaves glibc's 4 KiB buffer: a `write` system
+/// call per 4 KiB of packets.
+const WRITE_BUFFER: usize = 128 << 10;
+
+/// A pcap file open for writing through libpcap's dumper. The dumper is closed (which flushes and
+/// closes the stream) before the buffer the stream writes from is freed.
+pub struct Dumper {
+    raw: NonNull<c_void>,
+    _buf: Box<[u8]>,
+}
+
+// SAFETY: the dumper is a stdio stream owned by this value alone; moving it to another thread
+// (the capture thread) is fine, it is never used from two threads at once (&mut self methods).
+unsafe impl Send for Dumper {}
+
+impl Dumper {
+    /// Opens `path` (`-` is standard output, as for libpcap) for packets of the handle `pcap`:
+    /// its link type, snap length and time stamp precision go into the file header. Errors are
+    /// "error opening dump file PATH: why", code EDUMP.
+    ///
+    /// # Safety
+    /// `pcap` must be a valid `pcap_t` for the duration of the call.
+    pub unsafe fn open(pcap: *mut c_void, path: &str) -> CapResult<Dumper> {
+        let fail =
+            |why: String| CapError::new("EDUMP", format!("error opening dump file {path}: {why}"));
+        let fp = if path == "-" {
+            // SAFETY: dup and fdopen on descriptor 1; the stream owns the duplicate.
+            let fd = unsafe { libc::dup(1) };
+            if fd < 0 {
+                return Err(fail(std::io::Error::last_os_error().to_string()));
+            }
+            // SAFETY: `fd` is an open descriptor owned here; the mode is a C string literal.
+            let fp = unsafe { libc::fdopen(fd, c"wb".as_ptr()) };
+            if fp.is_null() {
+                let e = std::io::Error::last_os_error();
+                // SAFETY: `fd` is still ours (fdopen failed).
+                unsafe { libc::close(fd) };
+                return Err(fail(e.to_string()));
+            }
+            fp
+        } else {
+            let cpath =
+                CString::new(path).map_err(|_| fail("the path contains a NUL byte".into()))?;
+            // SAFETY: both arguments are NUL-terminated C strings that outlive the call.
+            let fp = unsafe { libc::fopen(cpath.as_ptr(), c"wb".as_ptr()) };
+            if fp.is_null() {
+                return Err(fail(format!("{path}: {}", std::io::Error::last_os_error())));
+            }
+            fp
+        };
+        let mut buf = vec![0u8; WRITE_BUFFER].into_boxed_slice();
+        // SAFETY: `fp` was opened just now and nothing was written to it, as setvbuf requires;
+        // `buf` is WRITE_BUFFER writable bytes that do not move and outlive the stream (Drop).
+        unsafe { libc::setvbuf(fp, buf.as_mut_ptr().cast(), libc::_IOFBF, WRITE_BUFFER) };
+        // SAFETY: `pcap` is a valid handle (caller) and `fp` a stream open for writing; on success
+        // the dumper owns `fp`.
+        let raw = unsafe { pcap_dump_fopen(pcap, fp) };
+        match NonNull::new(raw) {
+            Some(raw) => Ok(Dumper { raw, _buf: buf }),
+            None => {
+                // SAFETY: `pcap` is valid; libpcap keeps a NUL-terminated message in it.
+                let why = unsafe { CStr::from_ptr(pcap_geterr(pcap)) }
+                    .to_string_lossy()
+                    .into_owned();
+                // SAFETY: on failure the stream is still ours; closed once, before `buf` is freed.
+                unsafe { libc::fclose(fp) };
+                Err(fail(why))
+            }
+        }
+    }
+
+    /// Writes one record: `data` (the captured bytes) and the original length `len`.
+    pub fn write(&mut self, ts: libc::timeval, len: u32, data: &[u8]) {
+        let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
+        let header = PktHdr {
+            ts,
+            caplen,
+            len: len.max(caplen),
+        };
+        // SAFETY: `raw` is an open dumper; `header` describes `caplen` bytes of `data`, which
+        // libpcap copies into the stream before returning.
+        unsafe { pcap_dump(self.raw.as_ptr().cast(), &header, data.as_ptr()) };
+    }
+
+    /// Writes what the stream buffers to the file.
+    pub fn flush(&mut self) -> CapResult<()> {
+        // SAFETY: `raw` is an open dumper.
+        if unsafe { pcap_dump_flush(self.raw.as_ptr()) } == 0 {
+            Ok(())
+        } else {
+            Err(CapError::new(
+                "EIO",
+                format!("flush failed: {}", std::io::Error::last_os_error()),
+            ))
+        }
+    }
+}
+
+impl Drop for Dumper {
+    fn drop(&mut self) {
+        // SAFETY: `raw` is an open dumper, closed exactly once here; `_buf` is freed after this.
+        unsafe { pcap_dump_close(self.raw.as_ptr()) };
+    }
 }
 
 /// A pcap savefile opened for writing.
 pub struct Writer {
-    // Keeps the pcap_t the dumper was opened from alive for as long as the dumper.
+    // The handle the dumper took its file header from.
     _dead: Capture<Dead>,
-    file: Option<Savefile>,
+    file: Option<Dumper>,
 }
 
 impl Writer {
@@ -36,12 +156,8 @@ impl Writer {
                 format!("cannot create a writer for link type {link_type}: out of memory"),
             )
         })?;
-        let file = dead.savefile(path).map_err(|e| {
-            CapError::new(
-                "EDUMP",
-                format!("error opening dump file {path}: {}", pcap_text(&e)),
-            )
-        })?;
+        // SAFETY: `dead` is a valid handle for the whole call.
+        let file = unsafe { Dumper::open(dead.as_ptr().cast(), path)? };
         Ok(Writer {
             _dead: dead,
             file: Some(file),
@@ -54,25 +170,20 @@ impl Writer {
             .file
             .as_mut()
             .ok_or_else(|| CapError::new("ECLOSED", "writer already closed"))?;
-        let caplen = u32::try_from(data.len())
-            .map_err(|_| CapError::new("EINVAL", "packet larger than 4 GiB"))?;
-        let header = PacketHeader {
-            ts: libc::timeval {
-                tv_sec: tv_sec as libc::time_t,
-                tv_usec: tv_usec as libc::suseconds_t,
-            },
-            caplen,
-            len: len.max(caplen),
+        if u32::try_from(data.len()).is_err() {
+            return Err(CapError::new("EINVAL", "packet larger than 4 GiB"));
+        }
+        let ts = libc::timeval {
+            tv_sec: tv_sec as libc::time_t,
+            tv_usec: tv_usec as libc::suseconds_t,
         };
-        file.write(&Packet::new(&header, data));
+        file.write(ts, len, data);
         Ok(())
     }
 
     pub fn flush(&mut self) -> CapResult<()> {
         match self.file.as_mut() {
-            Some(f) => f
-                .flush()
-                .map_err(|e| CapError::new("EIO", format!("flush failed: {}", pcap_text(&e)))),
+            Some(f) => f.flush(),
             None => Ok(()),
         }
     }
