@@ -73,9 +73,9 @@ pub fn lookupnet(device: &str) -> Result<(u32, u32), String> {
     }
 }
 
-/// stdio buffer of a capture file: libpcap reads records with `fread`, and the default 4 KiB buffer
-/// makes a `read` system call every few packets (88,841 of them for the 360 MB benchmark file).
-/// glibc's `setvbuf` ignores the size when it is given no buffer, so the buffer is ours.
+/// stdio buffer of a capture file (see `crate::stdio`): libpcap reads records with `fread`, and the
+/// default 4 KiB buffer made a `read` system call every few packets (88,841 of them for the 360 MB
+/// benchmark file).
 const READ_BUFFER: usize = 128 << 10;
 
 /// An open capture file and the stdio buffer its stream reads into. The handle is closed
@@ -117,42 +117,8 @@ enum OpenError {
 /// `pcap_open_offline` with a large stdio buffer (see [`READ_BUFFER`]). `-` is standard input, as
 /// for libpcap and tcpdump (e.g. `ssh host tcpdump -w - | node script.js`).
 fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, OpenError> {
-    let fp = if path == "-" {
-        // SAFETY: dup and fdopen on descriptor 0; the stream owns the duplicate (closed by
-        // pcap_close or the fclose below), so standard input itself stays open.
-        unsafe {
-            let fd = libc::dup(0);
-            if fd < 0 {
-                return Err(OpenError::Io(std::io::Error::last_os_error()));
-            }
-            let fp = libc::fdopen(fd, c"rb".as_ptr());
-            if fp.is_null() {
-                let e = std::io::Error::last_os_error();
-                libc::close(fd);
-                return Err(OpenError::Io(e));
-            }
-            fp
-        }
-    } else {
-        let cpath = CString::new(path).map_err(|_| {
-            OpenError::Io(std::io::Error::new(
-                std::io::ErrorKind::InvalidInput,
-                "the path contains a NUL byte",
-            ))
-        })?;
-        // SAFETY: both arguments are NUL-terminated C strings that outlive the call.
-        let fp = unsafe { libc::fopen(cpath.as_ptr(), c"rb".as_ptr()) };
-        if fp.is_null() {
-            return Err(OpenError::Io(std::io::Error::last_os_error()));
-        }
-        fp
-    };
-    let mut buf = vec![0u8; READ_BUFFER].into_boxed_slice();
-    // SAFETY: `fp` is a stream opened just now on which no I/O has happened, as setvbuf requires;
-    // `buf` is READ_BUFFER writable bytes whose heap block does not move and outlives the stream:
-    // it is returned next to the handle that owns the stream, and dropped after it (OfflineFile),
-    // or after the fclose below.
-    unsafe { libc::setvbuf(fp, buf.as_mut_ptr().cast(), libc::_IOFBF, READ_BUFFER) };
+    let (fp, buf) =
+        crate::stdio::open_buffered(path, 0, c"rb", READ_BUFFER).map_err(OpenError::Io)?;
     // Only the capture thread reads this stream (libpcap calls fread twice per packet), so stdio
     // need not lock it on every call (FSETLOCKING_BYCALLER).
     // SAFETY: `fp` is a valid stream; no other thread ever uses it.

@@ -9,6 +9,7 @@
 pub mod capture;
 pub mod error;
 pub mod queue;
+pub mod stdio;
 pub mod structure;
 pub mod writer;
 

@@ -1,7 +1,7 @@
 //! Writing pcap files: libpcap's dumper over a stdio stream with a buffer of our own (`Dumper`,
 //! used by `outfile` and `pcap.createWriter`), and the standalone writer (`pcap.createWriter`).
 
-use std::ffi::{c_char, c_int, c_uint, c_void, CStr, CString};
+use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
 use std::ptr::NonNull;
 
 use pcap::{Capture, Dead};
@@ -30,8 +30,8 @@ struct PktHdr {
     len: u32,
 }
 
-/// stdio buffer of a dump file. `pcap_dump_open` leaves glibc's 4 KiB buffer: a `write` system
-/// call per 4 KiB of packets.
+/// stdio buffer of a dump file (see `crate::stdio`); `pcap_dump_open` leaves glibc's 4 KiB buffer: a
+/// `write` system call per 4 KiB of packets.
 const WRITE_BUFFER: usize = 128 << 10;
 
 /// A pcap file open for writing through libpcap's dumper. The dumper is closed (which flushes and
@@ -55,35 +55,13 @@ impl Dumper {
     pub unsafe fn open(pcap: *mut c_void, path: &str) -> CapResult<Dumper> {
         let fail =
             |why: String| CapError::new("EDUMP", format!("error opening dump file {path}: {why}"));
-        let fp = if path == "-" {
-            // SAFETY: dup and fdopen on descriptor 1; the stream owns the duplicate.
-            let fd = unsafe { libc::dup(1) };
-            if fd < 0 {
-                return Err(fail(std::io::Error::last_os_error().to_string()));
-            }
-            // SAFETY: `fd` is an open descriptor owned here; the mode is a C string literal.
-            let fp = unsafe { libc::fdopen(fd, c"wb".as_ptr()) };
-            if fp.is_null() {
-                let e = std::io::Error::last_os_error();
-                // SAFETY: `fd` is still ours (fdopen failed).
-                unsafe { libc::close(fd) };
-                return Err(fail(e.to_string()));
-            }
-            fp
-        } else {
-            let cpath =
-                CString::new(path).map_err(|_| fail("the path contains a NUL byte".into()))?;
-            // SAFETY: both arguments are NUL-terminated C strings that outlive the call.
-            let fp = unsafe { libc::fopen(cpath.as_ptr(), c"wb".as_ptr()) };
-            if fp.is_null() {
-                return Err(fail(format!("{path}: {}", std::io::Error::last_os_error())));
-            }
-            fp
-        };
-        let mut buf = vec![0u8; WRITE_BUFFER].into_boxed_slice();
-        // SAFETY: `fp` was opened just now and nothing was written to it, as setvbuf requires;
-        // `buf` is WRITE_BUFFER writable bytes that do not move and outlive the stream (Drop).
-        unsafe { libc::setvbuf(fp, buf.as_mut_ptr().cast(), libc::_IOFBF, WRITE_BUFFER) };
+        let (fp, buf) = crate::stdio::open_buffered(path, 1, c"wb", WRITE_BUFFER).map_err(|e| {
+            fail(if path == "-" {
+                e.to_string()
+            } else {
+                format!("{path}: {e}")
+            })
+        })?;
         // SAFETY: `pcap` is a valid handle (caller) and `fp` a stream open for writing; on success
         // the dumper owns `fp`.
         let raw = unsafe { pcap_dump_fopen(pcap, fp) };
