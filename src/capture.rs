@@ -9,6 +9,7 @@ use pcap::{Activated, Active, Capture, Inactive, Offline, Packet, Precision};
 
 use crate::error::{classify_live, pcap_text, CapError, CapResult, PERM_HINT};
 use crate::queue::{BatchBuilder, Finish, Mode, Pool, Queue};
+use crate::stdio;
 use crate::structure::{self, MAP_LEN};
 use crate::writer::Dumper;
 
@@ -118,7 +119,7 @@ enum OpenError {
 /// for libpcap and tcpdump (e.g. `ssh host tcpdump -w - | node script.js`).
 fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, OpenError> {
     let (fp, buf) =
-        crate::stdio::open_buffered(path, 0, c"rb", READ_BUFFER).map_err(OpenError::Io)?;
+        stdio::open_buffered(path, stdio::Direction::Read, READ_BUFFER).map_err(OpenError::Io)?;
     // Only the capture thread reads this stream (libpcap calls fread twice per packet), so stdio
     // need not lock it on every call (FSETLOCKING_BYCALLER).
     // SAFETY: `fp` is a valid stream; no other thread ever uses it.

@@ -2,19 +2,31 @@
 //! streams; glibc gives those a 4 KiB buffer (and `setvbuf` ignores the size it is asked for when
 //! it is not handed the buffer), which costs a system call per 4 KiB.
 
-use std::ffi::{c_int, CStr, CString};
+use std::ffi::CString;
 use std::io;
 
-/// A stream just opened on `path` (`-` means a duplicate of `std_fd`: 0 for reading, 1 for
-/// writing, as libpcap does), fully buffered through `size` bytes that the caller owns. The buffer
-/// must outlive the stream: free it only after the stream is closed (by `fclose`, or by libpcap's
+/// What a stream is opened for.
+#[derive(Debug, Clone, Copy)]
+pub enum Direction {
+    /// A capture file to read; `-` is standard input.
+    Read,
+    /// A capture file to write; `-` is standard output.
+    Write,
+}
+
+/// A stream just opened on `path` (`-` means a duplicate of standard input or output, as for
+/// libpcap), fully buffered through `size` bytes that the caller owns. The buffer must outlive the
+/// stream: free it only after the stream is closed (by `fclose`, or by libpcap's
 /// `pcap_close`/`pcap_dump_close` once libpcap owns the stream).
 pub fn open_buffered(
     path: &str,
-    std_fd: c_int,
-    mode: &CStr,
+    direction: Direction,
     size: usize,
 ) -> io::Result<(*mut libc::FILE, Box<[u8]>)> {
+    let (std_fd, mode) = match direction {
+        Direction::Read => (0, c"rb"),
+        Direction::Write => (1, c"wb"),
+    };
     let fp = if path == "-" {
         // SAFETY: dup of a descriptor number; the result is checked.
         let fd = unsafe { libc::dup(std_fd) };

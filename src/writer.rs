@@ -8,6 +8,7 @@ use pcap::{Capture, Dead};
 
 use crate::capture::capture_from_raw;
 use crate::error::{CapError, CapResult};
+use crate::stdio;
 
 extern "C" {
     fn pcap_open_dead_with_tstamp_precision(
@@ -55,13 +56,8 @@ impl Dumper {
     pub unsafe fn open(pcap: *mut c_void, path: &str) -> CapResult<Dumper> {
         let fail =
             |why: String| CapError::new("EDUMP", format!("error opening dump file {path}: {why}"));
-        let (fp, buf) = crate::stdio::open_buffered(path, 1, c"wb", WRITE_BUFFER).map_err(|e| {
-            fail(if path == "-" {
-                e.to_string()
-            } else {
-                format!("{path}: {e}")
-            })
-        })?;
+        let (fp, buf) = stdio::open_buffered(path, stdio::Direction::Write, WRITE_BUFFER)
+            .map_err(|e| fail(format!("{path}: {e}")))?;
         // SAFETY: `pcap` is a valid handle (caller) and `fp` a stream open for writing; on success
         // the dumper owns `fp`.
         let raw = unsafe { pcap_dump_fopen(pcap, fp) };
