@@ -3,7 +3,7 @@
 // One benchmark process: node bench/run-one.js <ours|original> <mode> <file>
 // Modes: events (packet events only), decode (decode.packet on every packet), fields (decode and
 // read addresses, ports, flags and payload length), track (decode + TCPTracker with data listeners).
-// Prints one JSON line: {impl, mode, packets, ms, pps, maxRssMB}.
+// Prints one JSON line: {impl, mode, packets, ms, pps, maxRssMB, maxRssKB}.
 const path = require('path');
 
 const [impl, mode, file] = process.argv.slice(2);
@@ -52,7 +52,7 @@ const session = pcap.createOfflineSession(file, {});
 session.on('packet', onPacket);
 session.on('complete', () => {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const maxRssMB = process.resourceUsage().maxRSS / 1024;
-  console.log(JSON.stringify({ impl, mode, packets: n, ms: Math.round(ms), pps: Math.round(n / ms * 1000), maxRssMB: Math.round(maxRssMB), sink: sink % 7 }));
+  const maxRssKB = process.resourceUsage().maxRSS;
+  console.log(JSON.stringify({ impl, mode, packets: n, ms: Math.round(ms), pps: Math.round(n / ms * 1000), maxRssMB: Math.round(maxRssKB / 1024), maxRssKB, sink: sink % 7 }));
   session.close();
 });
