@@ -106,15 +106,17 @@ impl BatchBuilder {
     ) {
         let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
         let data = &data[..caplen as usize];
-        let mut header = [0u8; PCAP_HEADER];
-        header[0..4].copy_from_slice(&(tv_sec as u32).to_le_bytes());
-        header[4..8].copy_from_slice(&(tv_usec as u32).to_le_bytes());
-        header[8..12].copy_from_slice(&caplen.to_le_bytes());
-        header[12..16].copy_from_slice(&len.to_le_bytes());
+        let mut record = [0u8; RECORD_HEADER];
+        record[0..4].copy_from_slice(&(tv_sec as u32).to_le_bytes());
+        record[4..8].copy_from_slice(&(tv_usec as u32).to_le_bytes());
+        record[8..12].copy_from_slice(&caplen.to_le_bytes());
+        record[12..16].copy_from_slice(&len.to_le_bytes());
+        if let Some(map) = map {
+            record[PCAP_HEADER..].copy_from_slice(map);
+        }
         let d = &mut self.batch.data;
         d.reserve(RECORD_HEADER + data.len());
-        d.extend_from_slice(&header);
-        d.extend_from_slice(map.unwrap_or(&[0; MAP_LEN]));
+        d.extend_from_slice(&record);
         d.extend_from_slice(data);
         self.batch.packets += 1;
     }
