@@ -170,6 +170,35 @@ test('the application buffer is bounded: beyond it packets are discarded and cou
   assert.strictEqual(n + st.app_drop + st.ps_drop, 2000, JSON.stringify({ n, st }));
 });
 
+test('the application buffer bounds memory: sparse batches are not counted at their packet bytes', async () => {
+  // With buffer_timeout 0 a paused session queues a batch per millisecond poll, one or two packets
+  // each. Counting packet bytes let 1,000 such batches hold a 64 KiB block each (~64 MB under a
+  // 256 KiB bound); they are now right-sized and counted by capacity.
+  const p = port();
+  const s = pcap.createSession('lo', { filter: `udp dst port ${p}`, buffer_timeout: 0, app_buffer_size: 256 * 1024 });
+  let n = 0;
+  s.on('packet', () => { n++; });
+  s.pause();
+  await sleep(50);
+  // VmData: the process's private memory as allocated (a sparse 64 KiB block costs 64 KiB of it
+  // but only the one page it touched of RSS).
+  const vmData = () => Number(/VmData:\s+(\d+)/.exec(fs.readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+  const data0 = vmData();
+  const sender = require('child_process').spawn(process.execPath, ['-e', `
+    const s = require('dgram').createSocket('udp4'); let i = 0; const pad = Buffer.alloc(100);
+    (function one() { s.send(pad, ${p}, '127.0.0.1'); if (++i < 1000) setTimeout(one, 1); else setTimeout(() => s.close(), 50); })();`]);
+  await new Promise((r) => sender.on('exit', r));
+  await sleep(100);
+  const grown = vmData() - data0;
+  s.resume();
+  await waitFor(() => n >= 1000, 5000, '1000 packets');
+  const st = s.stats();
+  s.close();
+  assert.strictEqual(n, 1000);
+  assert.strictEqual(st.app_drop, 0);
+  assert.ok(grown < 16 * 1024 * 1024, `memory grew by ${(grown / 1048576).toFixed(1)} MB while 1,000 packets (~180 KB) waited`);
+});
+
 test('inject() on lo is seen by a second session, byte for byte', async () => {
   const rx = pcap.createSession('lo', { filter: 'ether proto 0x88b5', buffer_timeout: 0 });
   const tx = pcap.createSession('lo', { filter: 'ether proto 0x88b5', buffer_timeout: 0 });

@@ -15,6 +15,9 @@ use crate::writer::Dumper;
 
 /// Default size of one batch handed to JavaScript.
 pub const DEFAULT_BATCH_BYTES: usize = 64 * 1024;
+/// The range `batch_size` is clamped to (JavaScript rejects values outside it).
+pub const MIN_BATCH_BYTES: usize = 1024;
+pub const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
 /// Blocks kept for reuse per session.
 const POOL_BLOCKS: usize = 8;
 /// Default bound of the application buffer of a live session.
@@ -354,7 +357,7 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         savefile,
         link_type,
         warnings,
-        batch_bytes: cfg.batch_bytes,
+        batch_bytes: cfg.batch_bytes.clamp(MIN_BATCH_BYTES, MAX_BATCH_BYTES),
         queue_bytes: cfg.app_buffer_bytes,
     })
 }
@@ -400,7 +403,7 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         savefile,
         link_type,
         warnings: Vec::new(),
-        batch_bytes: cfg.batch_bytes,
+        batch_bytes: cfg.batch_bytes.clamp(MIN_BATCH_BYTES, MAX_BATCH_BYTES),
         queue_bytes: OFFLINE_QUEUE_BYTES,
     })
 }
@@ -415,7 +418,7 @@ impl Prepared {
         let live = self.is_live();
         let core = Arc::new(Core {
             queue: Queue::new(self.queue_bytes),
-            pool: Arc::new(Pool::new(POOL_BLOCKS)),
+            pool: Arc::new(Pool::new(POOL_BLOCKS, self.batch_bytes)),
             live,
             link_type: self.link_type,
             structure: AtomicBool::new(false),
@@ -492,7 +495,7 @@ impl<'a, W: Waker> Reader<'a, W> {
             core,
             waker,
             savefile,
-            builder: BatchBuilder::new(batch_bytes.max(1024), Arc::clone(&core.pool)),
+            builder: BatchBuilder::new(batch_bytes, Arc::clone(&core.pool)),
             mode,
             gone: false,
             unpublished: 0,

@@ -27,13 +27,16 @@ pub const RECORD_HEADER: usize = PCAP_HEADER + MAP_LEN;
 pub struct Pool {
     free: Mutex<Vec<Vec<u8>>>,
     keep: usize,
+    /// Smaller blocks (the right-sized copies of small batches) are not kept.
+    min_block: usize,
 }
 
 impl Pool {
-    pub fn new(keep: usize) -> Self {
+    pub fn new(keep: usize, min_block: usize) -> Self {
         Pool {
             free: Mutex::new(Vec::new()),
             keep,
+            min_block,
         }
     }
 
@@ -50,8 +53,12 @@ impl Pool {
         }
     }
 
-    /// Returns a block for reuse (dropped when the pool already keeps enough).
+    /// Returns a block for reuse (dropped when the pool already keeps enough, or when it is
+    /// smaller than a batch block).
     pub fn put(&self, v: Vec<u8>) {
+        if v.capacity() < self.min_block {
+            return;
+        }
         let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
         if free.len() < self.keep {
             free.push(v);
@@ -135,8 +142,20 @@ impl BatchBuilder {
         self.batch.packets == 0
     }
 
-    /// Takes the current batch and starts a new one.
+    /// Takes the current batch and starts a new one. A batch that fills less than a quarter of
+    /// its block (a live capture delivering every few packets) leaves as a right-sized copy and
+    /// the block stays for the next one, so that queued batches hold about the memory they are
+    /// counted for (the queue counts capacity).
     pub fn take(&mut self) -> Batch {
+        if self.batch.data.len() <= self.limit / 4 {
+            let small = Batch {
+                data: self.batch.data.clone(),
+                packets: self.batch.packets,
+            };
+            self.batch.data.clear();
+            self.batch.packets = 0;
+            return small;
+        }
         let fresh = Batch {
             data: self.pool.get(self.limit),
             packets: 0,
@@ -241,7 +260,8 @@ impl Queue {
         if batch.packets == 0 {
             return false;
         }
-        let len = batch.data.len();
+        // Counted by capacity: what the batch holds in memory, which bounds memory in bytes.
+        let len = batch.data.capacity();
         let mut st = self.lock();
         match mode {
             Mode::Lossless => {
@@ -295,7 +315,7 @@ impl Queue {
     pub fn take(&self, polling: bool) -> Take {
         let mut st = self.lock();
         if let Some(batch) = st.batches.pop_front() {
-            st.bytes -= batch.data.len();
+            st.bytes -= batch.data.capacity();
             if st.producer_waiting && st.bytes <= self.limit / 2 {
                 st.producer_waiting = false;
                 self.space.notify_all();
@@ -323,7 +343,7 @@ mod tests {
     use super::*;
 
     fn batch_of(n: u32, size: usize) -> Batch {
-        let mut b = BatchBuilder::new(1 << 20, Arc::new(Pool::new(0)));
+        let mut b = BatchBuilder::new(1 << 20, Arc::new(Pool::new(0, 0)));
         for i in 0..n {
             b.push(i64::from(i), 0, size as u32, &vec![i as u8; size], None);
         }
@@ -332,7 +352,7 @@ mod tests {
 
     #[test]
     fn record_layout_is_node_pcap_header_then_data() {
-        let mut b = BatchBuilder::new(1024, Arc::new(Pool::new(0)));
+        let mut b = BatchBuilder::new(1024, Arc::new(Pool::new(0, 0)));
         b.push(0x0102_0304, 5, 60, &[0xaa, 0xbb], None);
         let map = [7u8; MAP_LEN];
         b.push(1, 2, 3, &[0xcc], Some(&map));
@@ -350,7 +370,7 @@ mod tests {
 
     #[test]
     fn pool_recycles_blocks_up_to_its_bound() {
-        let pool = Arc::new(Pool::new(1));
+        let pool = Arc::new(Pool::new(1, 0));
         let mut v = pool.get(50);
         v.extend_from_slice(&[1, 2, 3]);
         let ptr = v.as_ptr();
@@ -369,7 +389,7 @@ mod tests {
     #[test]
     fn fits_within_the_block() {
         let limit = 2 * RECORD_HEADER + 28;
-        let mut b = BatchBuilder::new(limit, Arc::new(Pool::new(0)));
+        let mut b = BatchBuilder::new(limit, Arc::new(Pool::new(0, 0)));
         assert!(b.fits(1000), "an empty batch takes any packet");
         b.push(0, 0, 10, &[0; 10], None); // another record of 18 data bytes fills the block
         assert!(b.fits(18));
@@ -416,6 +436,63 @@ mod tests {
         assert!(!q.push(batch_of(2, 10), Mode::Lossy, &|| true));
         assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 2);
         assert_eq!(q.queued_bytes(), 3 * (RECORD_HEADER + 30));
+    }
+
+    #[test]
+    fn a_small_batch_leaves_as_a_right_sized_copy_and_the_block_stays() {
+        let limit = 64 * 1024;
+        let mut b = BatchBuilder::new(limit, Arc::new(Pool::new(0, limit)));
+        b.push(1, 2, 60, &[7; 60], None);
+        let block = b.batch.data.as_ptr();
+        let batch = b.take();
+        assert_eq!(batch.packets, 1);
+        assert_eq!(batch.data.len(), RECORD_HEADER + 60);
+        assert_eq!(batch.data.capacity(), RECORD_HEADER + 60);
+        assert_eq!(&batch.data[RECORD_HEADER..], &[7; 60][..]);
+        assert!(b.is_empty());
+        assert_eq!(b.batch.data.as_ptr(), block, "the builder keeps its block");
+        assert!(b.batch.data.capacity() >= limit);
+    }
+
+    #[test]
+    fn a_full_batch_leaves_in_its_block() {
+        let limit = 4 * (RECORD_HEADER + 100);
+        let mut b = BatchBuilder::new(limit, Arc::new(Pool::new(0, limit)));
+        let block = b.batch.data.as_ptr();
+        for i in 0..4 {
+            b.push(i, 0, 100, &[1; 100], None);
+        }
+        assert!(b.is_full());
+        let batch = b.take();
+        assert_eq!(batch.packets, 4);
+        assert_eq!(batch.data.as_ptr(), block);
+        assert_ne!(b.batch.data.as_ptr(), block);
+    }
+
+    #[test]
+    fn the_queue_counts_what_batches_hold_in_memory() {
+        let q = Queue::new(1000);
+        let mut sparse = Batch {
+            data: Vec::with_capacity(4096),
+            packets: 1,
+        };
+        sparse.data.extend_from_slice(&[0; 50]);
+        assert!(q.push(sparse, Mode::Lossy, &|| true));
+        assert_eq!(q.queued_bytes(), 4096);
+        // 50 bytes of packets, but 4 KiB of memory: the next batch is over the bound.
+        assert!(!q.push(batch_of(1, 10), Mode::Lossy, &|| true));
+        assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 1);
+        assert!(matches!(q.take(false), Take::Batch(_)));
+        assert_eq!(q.queued_bytes(), 0);
+    }
+
+    #[test]
+    fn the_pool_keeps_only_whole_blocks() {
+        let pool = Pool::new(4, 1024);
+        pool.put(Vec::with_capacity(100));
+        assert!(pool.is_empty());
+        pool.put(Vec::with_capacity(1024));
+        assert_eq!(pool.len(), 1);
     }
 
     #[test]
