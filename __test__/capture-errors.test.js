@@ -133,3 +133,75 @@ test('errors are Error instances with a code, also from createWriter', () => {
   assert.throws(() => pcap.createWriter('/nonexistent/dir/w.pcap'), (e) => e instanceof Error && e.code === 'EDUMP');
   assert.throws(() => pcap.createWriter('/tmp/x.pcap', { link_type: 'LINKTYPE_BOGUS' }), { code: 'EINVAL' });
 });
+
+test('a throwing warningHandler reaches the caller and stops the capture it interrupted', () => {
+  const r = inNetns(`
+      const { execSync } = require('child_process');
+      execSync('ip link add v0 type veth peer name v1 && ip link set v0 up && ip link set v1 up');
+      const pcap = require(${JSON.stringify(ROOT)});
+      pcap.warningHandler = (w) => { throw new Error('rejected: ' + w); };
+      try { pcap.createSession('v0'); } catch (e) { console.log('caught ' + e.message); }
+      // Nothing may keep running: the process has to exit by itself.
+      setTimeout(() => { console.log('still running'); process.exit(3); }, 3000).unref();`);
+  assert.strictEqual(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /caught rejected: v0: no IPv4 address assigned/);
+});
+
+test('wrong option types and ranges: TypeError with code EINVAL, thrown before anything opens', () => {
+  const cases = [
+    [{ filter: 123 }, /filter must be a string, got 123/],
+    [{ filter: {} }, /filter must be a string/],
+    [{ outfile: 123 }, /outfile must be a string/],
+    [{ batch_size: 1e12 }, /batch_size must be a number of bytes from 1024 to 67108864/],
+    [{ batch_size: 'x' }, /batch_size must be a number/],
+    [{ app_buffer_size: 'x' }, /app_buffer_size must be a number/],
+    [{ app_buffer_size: -1 }, /app_buffer_size must be a number/],
+    [{ signal: 5 }, /signal must be an AbortSignal/],
+  ];
+  for (const [opts, message] of cases) {
+    assert.throws(() => pcap.createOfflineSession(HTTP, opts), (e) => {
+      assert.ok(e instanceof TypeError, String(e));
+      assert.strictEqual(e.code, 'EINVAL');
+      assert.match(e.message, message);
+      return true;
+    }, JSON.stringify(opts));
+    assert.throws(() => pcap.createSession('lo', opts), { code: 'EINVAL' }, JSON.stringify(opts));
+  }
+  // Falsy filters mean none, as node_pcap's `filter || ""`.
+  for (const filter of [0, false, null, '']) {
+    const s = pcap.createOfflineSession(HTTP, { filter });
+    assert.strictEqual(s.filter, '');
+    s.close();
+  }
+  // Nothing was left running by the throwing calls: a child doing the same exits by itself.
+  const r = spawnSync(process.execPath, ['-e', `
+      const pcap = require(${JSON.stringify(ROOT)});
+      for (const o of [{ signal: 5 }, { batch_size: 1e19 }, { filter: 1 }]) {
+        try { pcap.createOfflineSession(${JSON.stringify(HTTP)}, o); } catch (e) { console.log(e.code); }
+      }`], { encoding: 'utf8', timeout: 10000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.strictEqual(r.stdout, 'EINVAL\nEINVAL\nEINVAL\n');
+});
+
+test('unusable paths: a NUL byte (EINVAL), too long (ENAMETOOLONG); reading a file into itself (EINVAL, file kept)', () => {
+  assert.throws(() => pcap.createOfflineSession('/tmp/a\0b'), { code: 'EINVAL', message: /NUL/ });
+  assert.throws(() => pcap.createOfflineSession('/tmp/' + 'a'.repeat(5000)), { code: 'ENAMETOOLONG' });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pcap-self-'));
+  try {
+    const f = path.join(dir, 'in.pcap');
+    fs.copyFileSync(HTTP, f);
+    const size = fs.statSync(f).size;
+    assert.throws(() => pcap.createOfflineSession(f, { outfile: f }), { code: 'EINVAL', message: /is the capture file being read/ });
+    assert.throws(() => pcap.createOfflineSession(f, { outfile: path.join(dir, '.', 'in.pcap') }), { code: 'EINVAL' });
+    assert.strictEqual(fs.statSync(f).size, size, 'the input file is untouched');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('createWriter: a numeric link_type must be an integer DLT from 0 to 65535', () => {
+  for (const lt of [NaN, 1.5, -1, 70000, {}]) {
+    assert.throws(() => pcap.createWriter('/tmp/never-written.pcap', { link_type: lt }), { code: 'EINVAL', message: /link_type must be/ }, String(lt));
+  }
+  assert.ok(!fs.existsSync('/tmp/never-written.pcap'));
+});

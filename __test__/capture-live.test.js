@@ -199,6 +199,25 @@ test('the application buffer bounds memory: sparse batches are not counted at th
   assert.ok(grown < 16 * 1024 * 1024, `memory grew by ${(grown / 1048576).toFixed(1)} MB while 1,000 packets (~180 KB) waited`);
 });
 
+test('snap_length 0 or less captures whole packets (libpcap and tcpdump -s 0)', async () => {
+  for (const snap of [0, -5]) {
+    const p = port();
+    const s = pcap.createSession('lo', { filter: `udp dst port ${p}`, buffer_timeout: 0, snap_length: snap });
+    const got = [];
+    s.on('packet', (raw) => got.push(raw));
+    await sleep(50);
+    const sock = dgram.createSocket('udp4');
+    await new Promise((resolve, reject) => sock.send(Buffer.alloc(1000, 7), p, '127.0.0.1', (e) => (e ? reject(e) : resolve())));
+    sock.close();
+    await waitFor(() => got.length >= 1, 3000, 'the packet');
+    s.close();
+    const h = got[0].header;
+    assert.strictEqual(h.readUInt32LE(12), 14 + 20 + 8 + 1000, 'len');
+    assert.strictEqual(h.readUInt32LE(8), 14 + 20 + 8 + 1000, 'caplen: snap_length ' + snap);
+    assert.strictEqual(got[0].buf.length, 1042);
+  }
+});
+
 test('inject() on lo is seen by a second session, byte for byte', async () => {
   const rx = pcap.createSession('lo', { filter: 'ether proto 0x88b5', buffer_timeout: 0 });
   const tx = pcap.createSession('lo', { filter: 'ether proto 0x88b5', buffer_timeout: 0 });

@@ -9,6 +9,13 @@ function pcapError(code, message) {
   return err;
 }
 
+// A wrong argument: a TypeError (node_pcap threw those for argument checks, C-031) with a code.
+function argError(message) {
+  const err = new TypeError(message);
+  err.code = 'EINVAL';
+  return err;
+}
+
 function translate(e) {
   const m = e && typeof e.message === 'string' ? CODED.exec(e.message) : null;
   if (!m) return e;
@@ -24,4 +31,4 @@ function call(fn, self, args) {
   }
 }
 
-module.exports = { pcapError, translate, call };
+module.exports = { pcapError, argError, translate, call };

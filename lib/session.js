@@ -34,6 +34,27 @@ function roundOr(v, dflt) {
   return typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : dflt;
 }
 
+function describe(v) {
+  return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? 'an object' : String(v);
+}
+
+// filter and outfile: empty when falsy (node_pcap's `filter || ""`), otherwise a string (node_pcap's
+// binding threw a TypeError for anything else).
+function stringOption(name, v) {
+  if (!v) return '';
+  if (typeof v !== 'string') throw errors.argError(name + ' must be a string, got ' + describe(v));
+  return v;
+}
+
+// This package's size options: absent, or a number in [min, max].
+function sizeOption(name, v, min, max) {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'number' || !(v >= min && v <= max)) {
+    throw errors.argError(name + ' must be a number of bytes from ' + min + ' to ' + max + ', got ' + describe(v));
+  }
+  return v;
+}
+
 // node_pcap's PcapSession (C-010): (is_live, device_name, filter, buffer_size, snap_length,
 // outfile, is_monitor, buffer_timeout, promiscuous). The tenth argument carries this package's
 // own options (app_buffer_size, batch_size, nanosecond).
@@ -47,10 +68,10 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   extra = extra || {};
   this.is_live = !!is_live;
   this.device_name = device_name;
-  this.filter = typeof filter === 'string' ? filter : '';
+  this.filter = stringOption('filter', filter);
   this.buffer_size = roundOr(buffer_size, this.is_live ? 10 * 1024 * 1024 : 0);
   this.snap_length = roundOr(snap_length, 65535);
-  this.outfile = typeof outfile === 'string' ? outfile : '';
+  this.outfile = stringOption('outfile', outfile);
   this.is_monitor = !!is_monitor;
   this.buffer_timeout = roundOr(buffer_timeout, 1000);
   this.promiscuous = typeof promiscuous === 'undefined' ? true : promiscuous;
@@ -64,6 +85,12 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
     throw errors.pcapError('EINVAL', this.is_live
       ? 'a device name is required (pcap.findalldevs() lists them)'
       : 'a capture file path is required');
+  }
+  const appBufferSize = sizeOption('app_buffer_size', extra.app_buffer_size, 1, Number.MAX_SAFE_INTEGER);
+  const batchSize = sizeOption('batch_size', extra.batch_size, 1024, 64 * 1024 * 1024);
+  const signal = extra.signal;
+  if (signal && typeof signal.addEventListener !== 'function') {
+    throw errors.argError('signal must be an AbortSignal, got ' + describe(signal));
   }
 
   Object.defineProperty(this, '_batch', { value: null, writable: true });
@@ -93,31 +120,37 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       monitor: this.is_monitor,
       promiscuous: !!this.promiscuous,
       outfile: this.outfile || undefined,
-      appBufferSize: extra.app_buffer_size,
-      batchSize: extra.batch_size,
+      appBufferSize: appBufferSize,
+      batchSize: batchSize,
     }, onWake]);
   } else {
     this.session = errors.call(native.NativeSession.openOffline, native.NativeSession, [{
       path: this.device_name,
       filter: this.filter,
       outfile: this.outfile || undefined,
-      batchSize: extra.batch_size,
+      batchSize: batchSize,
       nanosecond: extra.nanosecond === true || extra.tstamp_precision === 'nano',
     }, onWake]);
   }
   this.link_type = native.linkTypeName(this.session.linkType);
   this._structure = { native: this.session, link: this.link_type, enabled: false };
   this.opened = true;
-  for (const w of this.session.warnings()) warn(w);
-  const signal = extra.signal;
-  if (signal) {
-    if (signal.aborted) {
-      this.close();
-    } else {
-      const onAbort = () => this.close();
-      signal.addEventListener('abort', onAbort, { once: true });
-      this._onClose.push(() => signal.removeEventListener('abort', onAbort));
+  try {
+    for (const w of this.session.warnings()) warn(w);
+    if (signal) {
+      if (signal.aborted) {
+        this.close();
+      } else {
+        const onAbort = () => this.close();
+        signal.addEventListener('abort', onAbort, { once: true });
+        this._onClose.push(() => signal.removeEventListener('abort', onAbort));
+      }
     }
+  } catch (e) {
+    // The capture runs already, and the caller gets no session to close: stop it here (a
+    // warningHandler that throws, as node_pcap's open failed then).
+    this.close();
+    throw e;
   }
 }
 util.inherits(PcapSession, EventEmitter);

@@ -35,6 +35,9 @@ class PcapWriter {
       const n = native.linkTypeNumber(lt);
       if (n === null) throw errors.pcapError('EINVAL', 'unknown link type ' + JSON.stringify(lt));
       lt = n;
+    } else if (!Number.isInteger(lt) || lt < 0 || lt > 0xffff) {
+      throw errors.pcapError('EINVAL', 'link_type must be a LINKTYPE_ name or a DLT number from 0 to 65535, got ' +
+        (typeof lt === 'object' ? 'an object' : String(lt)));
     }
     if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
     this.path = path;

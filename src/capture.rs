@@ -13,6 +13,8 @@ use crate::stdio;
 use crate::structure::{self, MAP_LEN};
 use crate::writer::Dumper;
 
+/// libpcap's MAXIMUM_SNAPLEN: what a snap length of 0 or less means (as for libpcap and tcpdump).
+const MAXIMUM_SNAPLEN: i32 = 262_144;
 /// Default size of one batch handed to JavaScript.
 pub const DEFAULT_BATCH_BYTES: usize = 64 * 1024;
 /// The range `batch_size` is clamped to (JavaScript rejects values outside it).
@@ -344,7 +346,11 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
     };
     let inactive = Capture::from_device(cfg.device.as_str())
         .map_err(|e| classify_live(&cfg.device, &pcap_text(&e)))?
-        .snaplen(cfg.snap_length.max(1))
+        .snaplen(if cfg.snap_length > 0 {
+            cfg.snap_length
+        } else {
+            MAXIMUM_SNAPLEN
+        })
         .promisc(cfg.promiscuous)
         .buffer_size(cfg.buffer_size.max(0))
         .timeout(poll_ms)
@@ -373,14 +379,39 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
             "EACCES",
             format!("{}: permission denied reading the capture file", cfg.path),
         ),
+        std::io::ErrorKind::InvalidInput => {
+            CapError::new("EINVAL", format!("{:?}: not a usable path ({e})", cfg.path))
+        }
+        _ if e.raw_os_error() == Some(libc::ENAMETOOLONG) => CapError::new(
+            "ENAMETOOLONG",
+            format!(
+                "{}...: the path is too long",
+                cfg.path.chars().take(64).collect::<String>()
+            ),
+        ),
         _ => CapError::new("EIO", format!("{}: {e}", cfg.path)),
     };
-    // A directory opens for reading on Linux and would then fail as "not a capture file".
-    if cfg.path != "-" && std::fs::metadata(path).map_err(file_error)?.is_dir() {
-        return Err(CapError::new(
-            "EISDIR",
-            format!("{}: is a directory, not a capture file", cfg.path),
-        ));
+    if cfg.path != "-" {
+        let meta = std::fs::metadata(path).map_err(file_error)?;
+        // A directory opens for reading on Linux and would then fail as "not a capture file".
+        if meta.is_dir() {
+            return Err(CapError::new(
+                "EISDIR",
+                format!("{}: is a directory, not a capture file", cfg.path),
+            ));
+        }
+        // Opening the dump file truncates it before a single packet is read.
+        if let Some(out) = cfg.outfile.as_deref() {
+            use std::os::unix::fs::MetadataExt;
+            if let Ok(o) = std::fs::metadata(out) {
+                if o.dev() == meta.dev() && o.ino() == meta.ino() {
+                    return Err(CapError::new(
+                        "EINVAL",
+                        format!("outfile {out} is the capture file being read"),
+                    ));
+                }
+            }
+        }
     }
     let precision = if cfg.nanosecond {
         Precision::Nano
