@@ -141,3 +141,45 @@ test('the addon loads in worker_threads, and a worker\'s sessions (live, paused 
   assert.match(r.stdout, /threads back/, r.stdout + r.stderr);
   assert.strictEqual(r.status, 0);
 });
+
+test('a worker\'s session on a FIFO that waits for input stops when the worker exits', () => {
+  const dir = fs.mkdtempSync(path.join(require('os').tmpdir(), 'pcap-wfifo-'));
+  const fifo = path.join(dir, 'in.pcap');
+  try {
+    assert.strictEqual(spawnSync('mkfifo', [fifo]).status, 0);
+    const r = spawnSync(process.execPath, ['-e', `
+      const { Worker } = require('worker_threads');
+      const fs = require('fs');
+      const file = fs.readFileSync(${JSON.stringify(HTTP)});
+      let end = 24;
+      for (let i = 0; i < 3; i++) end += 16 + file.readUInt32LE(end + 8);
+      // Held open for writing (O_RDWR does not wait for a reader): the input never ends.
+      const wfd = fs.openSync(${JSON.stringify(fifo)}, fs.constants.O_RDWR);
+      fs.writeSync(wfd, file.subarray(0, end));
+      const pcapThreads = () => fs.readdirSync('/proc/self/task').filter((t) => {
+        try { return fs.readFileSync('/proc/self/task/' + t + '/comm', 'utf8').startsWith('pcap'); } catch { return false; }
+      }).length;
+      const w = new Worker(\`
+        const pcap = require(${JSON.stringify(ROOT)});
+        const s = pcap.createOfflineSession(${JSON.stringify(fifo)});
+        let n = 0;
+        s.on('packet', () => { if (++n === 3) require('worker_threads').parentPort.postMessage(n); });\`, { eval: true });
+      w.on('message', (n) => {
+        console.log('worker read ' + n + ', capture threads ' + pcapThreads());
+        w.terminate();
+      });
+      w.on('exit', () => {
+        const t0 = Date.now();
+        (function check() {
+          if (pcapThreads() === 0) { console.log('capture thread gone'); fs.closeSync(wfd); return; }
+          if (Date.now() - t0 > 3000) { console.log('capture thread left'); process.exit(3); }
+          setTimeout(check, 20);
+        })();
+      });`], { encoding: 'utf8', timeout: 20000 });
+    assert.match(r.stdout, /worker read 3, capture threads 1/, r.stdout + r.stderr);
+    assert.match(r.stdout, /capture thread gone/, r.stdout + r.stderr);
+    assert.strictEqual(r.status, 0);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

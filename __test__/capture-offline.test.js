@@ -378,6 +378,52 @@ test('a FIFO written by tcpdump reads like the file', async () => {
   }
 });
 
+test('a stream on standard input delivers packets as they arrive, and close() ends it while the input is still open', async () => {
+  // tcpdump -U -w - | node script.js: the input stays open and packets trickle in.
+  const file = fs.readFileSync(HTTP);
+  const ends = [24];
+  while (ends.length < 6) {
+    const at = ends[ends.length - 1];
+    ends.push(at + 16 + file.readUInt32LE(at + 8));
+  }
+  const child = spawn(process.execPath, ['-e', `
+    const pcap = require(${JSON.stringify(path.resolve(__dirname, '..'))});
+    const s = pcap.createOfflineSession('-');
+    let n = 0;
+    s.on('packet', () => {
+      console.log('n=' + (++n));
+      if (n === 5) { s.close(); console.log('closed'); }
+    });`], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => { out += d; });
+  child.stderr.on('data', (d) => { err += d; });
+  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
+  const until = async (what, ms) => {
+    const t0 = Date.now();
+    while (!out.includes(what)) {
+      if (Date.now() - t0 > ms) throw new Error(`no "${what}" within ${ms} ms; stdout: ${out} stderr: ${err}`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  };
+  try {
+    child.stdin.write(file.subarray(0, ends[3])); // the header and three packets
+    await until('n=3\n', 3000);
+    child.stdin.write(file.subarray(ends[3], ends[5])); // two more
+    await until('closed', 3000);
+    const t0 = Date.now();
+    const timer = setTimeout(() => child.kill(), 5000);
+    const code = await exited;
+    clearTimeout(timer);
+    assert.strictEqual(code, 0, 'exit code; stderr: ' + err);
+    assert.ok(Date.now() - t0 < 1500, `exited ${Date.now() - t0} ms after close(), input still open`);
+    assert.strictEqual(out, 'n=1\nn=2\nn=3\nn=4\nn=5\nclosed\n');
+  } finally {
+    child.kill();
+    child.stdin.destroy();
+  }
+});
+
 // Regression: libpcap reads a file with fread, two calls per packet; the stream's buffer must be
 // large (glibc keeps its 4 KiB buffer when setvbuf is not given one, which cost a read system call
 // per 4 KiB: 660 for this 2.7 MB file). /proc/self/io counts the read calls of every thread.

@@ -1,5 +1,6 @@
 //! Opening libpcap handles and running the capture thread. Plain Rust: no napi types here.
 
+use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -10,6 +11,7 @@ use pcap::{Activated, Active, Capture, Inactive, Offline, Packet, Precision};
 use crate::error::{classify_live, pcap_text, CapError, CapResult, PERM_HINT};
 use crate::queue::{BatchBuilder, Finish, Mode, Pool, Queue};
 use crate::stdio;
+use crate::stream::{Hook, StreamHandle};
 use crate::structure::{self, MAP_LEN};
 use crate::writer::Dumper;
 
@@ -90,6 +92,8 @@ const READ_BUFFER: usize = 128 << 10;
 struct OfflineFile {
     cap: std::mem::ManuallyDrop<Capture<Offline>>,
     _buf: Box<[u8]>,
+    /// Set when the input is a stream (a pipe, FIFO, ...): see `crate::stream`.
+    stream: Option<StreamHandle>,
 }
 
 impl Drop for OfflineFile {
@@ -123,8 +127,7 @@ enum OpenError {
 /// `pcap_open_offline` with a large stdio buffer (see [`READ_BUFFER`]). `-` is standard input, as
 /// for libpcap and tcpdump (e.g. `ssh host tcpdump -w - | node script.js`).
 fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, OpenError> {
-    let (fp, buf) =
-        stdio::open_buffered(path, stdio::Direction::Read, READ_BUFFER).map_err(OpenError::Io)?;
+    let (fp, buf, stream) = stdio::open_read(path, READ_BUFFER).map_err(OpenError::Io)?;
     // Only the capture thread reads this stream (libpcap calls fread twice per packet), so stdio
     // need not lock it on every call (FSETLOCKING_BYCALLER).
     // SAFETY: `fp` is a valid stream; no other thread ever uses it.
@@ -145,6 +148,7 @@ fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, O
         Some(cap) => Ok(OfflineFile {
             cap: std::mem::ManuallyDrop::new(cap),
             _buf: buf,
+            stream,
         }),
         None => {
             // SAFETY: on failure libpcap leaves the stream to the caller; it is closed once here,
@@ -222,6 +226,8 @@ pub struct Core {
     /// decodes this session's packets; a session that is only read raw never pays for it).
     structure: AtomicBool,
     breaker: Mutex<Option<pcap::BreakLoop>>,
+    /// Ends a stream input's wait for data (`crate::stream`).
+    stream_stop: Option<Arc<AtomicBool>>,
 }
 
 impl Core {
@@ -234,6 +240,9 @@ impl Core {
     /// libpcap loop. Idempotent; never blocks on the thread.
     pub fn stop(&self) {
         self.queue.request_stop();
+        if let Some(s) = &self.stream_stop {
+            s.store(true, Ordering::Release);
+        }
         if let Some(b) = self
             .breaker
             .lock()
@@ -454,6 +463,10 @@ impl Prepared {
             link_type: self.link_type,
             structure: AtomicBool::new(false),
             breaker: Mutex::new(None),
+            stream_stop: match &self.source {
+                Source::Offline(f) => f.stream.as_ref().map(StreamHandle::stop_flag),
+                Source::Live(_) => None,
+            },
         });
         let Prepared {
             source,
@@ -484,10 +497,20 @@ impl Prepared {
                         // `file.cap` would capture just that field and free the stream's buffer
                         // here, while the thread reads through it).
                         let mut file = file;
-                        let mut out =
+                        let out =
                             Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossless);
-                        let how = guarded(|| run_offline(&mut file.cap, &mut out));
-                        out.end(how);
+                        match file.stream.take() {
+                            None => {
+                                let mut out = out;
+                                let how = guarded(|| run_offline(&mut file.cap, &mut out));
+                                out.end(how);
+                            }
+                            Some(stream) => {
+                                let out = RefCell::new(out);
+                                let how = run_stream(&mut file.cap, &stream, &out);
+                                out.into_inner().end(how);
+                            }
+                        }
                     })
             }
         };
@@ -654,6 +677,58 @@ fn run_offline<W: Waker>(cap: &mut Capture<Offline>, out: &mut Reader<'_, W>) ->
             }
         }
     }
+}
+
+/// Reads a stream input (`crate::stream`): as `run_offline`, but the reads hand the batch over
+/// before they wait for more input, and give up waiting when the session stops.
+fn run_stream<W: Waker>(
+    cap: &mut Capture<Offline>,
+    stream: &StreamHandle,
+    out: &RefCell<Reader<'_, W>>,
+) -> Finish {
+    /// # Safety
+    /// `data` points at the `RefCell<Reader<W>>` that `run_stream` lent.
+    unsafe fn flush<W: Waker>(data: *const ()) {
+        // SAFETY: per the contract; the reads run inside `dispatch` below, never inside
+        // `Reader::packet`, so the cell is not borrowed (checked anyway).
+        let out = unsafe { &*data.cast::<RefCell<Reader<'_, W>>>() };
+        if let Ok(mut r) = out.try_borrow_mut() {
+            r.flush();
+        }
+    }
+    /// # Safety
+    /// As for `flush`.
+    unsafe fn should_stop<W: Waker>(data: *const ()) -> bool {
+        // SAFETY: as in `flush`.
+        let out = unsafe { &*data.cast::<RefCell<Reader<'_, W>>>() };
+        out.try_borrow().is_ok_and(|r| r.must_stop())
+    }
+    let hook = Hook {
+        data: (out as *const RefCell<Reader<'_, W>>).cast(),
+        flush: flush::<W>,
+        should_stop: should_stop::<W>,
+    };
+    // SAFETY: this thread reads the stream, which is open (`cap` owns it), and is not inside one
+    // of its reads; `out` outlives the hook, which is taken back below before returning.
+    unsafe { stream.set_hook(Some(hook)) };
+    let how = guarded(|| loop {
+        if out.borrow().must_stop() {
+            return Finish::Stopped;
+        }
+        match cap.dispatch(Some(4096), |p| out.borrow_mut().packet(&p)) {
+            Ok(0) => return Finish::Eof,
+            Ok(_) => {}
+            Err(e) => {
+                if out.borrow().must_stop() {
+                    return Finish::Stopped;
+                }
+                return Finish::Error(pcap_text(&e));
+            }
+        }
+    });
+    // SAFETY: as above; the hook's target stays alive until here.
+    unsafe { stream.set_hook(None) };
+    how
 }
 
 /// A device as `findalldevs()` lists it.

@@ -10,6 +10,7 @@ pub mod capture;
 pub mod error;
 pub mod queue;
 pub mod stdio;
+pub mod stream;
 pub mod structure;
 pub mod writer;
 

@@ -4,59 +4,75 @@
 
 use std::ffi::CString;
 use std::io;
+use std::os::fd::RawFd;
 
-/// What a stream is opened for.
-#[derive(Debug, Clone, Copy)]
-pub enum Direction {
-    /// A capture file to read; `-` is standard input.
-    Read,
-    /// A capture file to write; `-` is standard output.
-    Write,
-}
+use crate::stream::{self, StreamHandle};
 
-/// A stream just opened on `path` (`-` means a duplicate of standard input or output, as for
-/// libpcap), fully buffered through `size` bytes that the caller owns. The buffer must outlive the
-/// stream: free it only after the stream is closed (by `fclose`, or by libpcap's
-/// `pcap_close`/`pcap_dump_close` once libpcap owns the stream).
-pub fn open_buffered(
-    path: &str,
-    direction: Direction,
-    size: usize,
-) -> io::Result<(*mut libc::FILE, Box<[u8]>)> {
-    let (std_fd, mode) = match direction {
-        Direction::Read => (0, c"rb"),
-        Direction::Write => (1, c"wb"),
-    };
-    let fp = if path == "-" {
+/// The descriptor of `path`, or a duplicate of `std_fd` for `-` (as for libpcap).
+fn open_fd(path: &str, std_fd: RawFd, flags: libc::c_int) -> io::Result<RawFd> {
+    let fd = if path == "-" {
         // SAFETY: dup of a descriptor number; the result is checked.
-        let fd = unsafe { libc::dup(std_fd) };
-        if fd < 0 {
-            return Err(io::Error::last_os_error());
-        }
-        // SAFETY: `fd` is an open descriptor owned here; `mode` is NUL-terminated.
-        let fp = unsafe { libc::fdopen(fd, mode.as_ptr()) };
-        if fp.is_null() {
-            let e = io::Error::last_os_error();
-            // SAFETY: fdopen failed, so `fd` is still ours to close.
-            unsafe { libc::close(fd) };
-            return Err(e);
-        }
-        fp
+        unsafe { libc::dup(std_fd) }
     } else {
         let cpath = CString::new(path).map_err(|_| {
             io::Error::new(io::ErrorKind::InvalidInput, "the path contains a NUL byte")
         })?;
-        // SAFETY: both arguments are NUL-terminated C strings that outlive the call.
-        let fp = unsafe { libc::fopen(cpath.as_ptr(), mode.as_ptr()) };
-        if fp.is_null() {
-            return Err(io::Error::last_os_error());
-        }
-        fp
+        // SAFETY: `cpath` is a NUL-terminated C string that outlives the call.
+        unsafe { libc::open(cpath.as_ptr(), flags | libc::O_CLOEXEC, 0o666) }
     };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(fd)
+}
+
+/// A stream over `fd` (which it takes over) in `mode`.
+fn fdopen(fd: RawFd, mode: &std::ffi::CStr) -> io::Result<*mut libc::FILE> {
+    // SAFETY: `fd` is an open descriptor owned here; `mode` is NUL-terminated.
+    let fp = unsafe { libc::fdopen(fd, mode.as_ptr()) };
+    if fp.is_null() {
+        let e = io::Error::last_os_error();
+        // SAFETY: fdopen failed, so `fd` is still ours to close.
+        unsafe { libc::close(fd) };
+        return Err(e);
+    }
+    Ok(fp)
+}
+
+/// Gives `fp` (just opened, no I/O yet) a buffer of `size` bytes, returned to the caller, who
+/// must keep it until the stream is closed.
+fn buffer(fp: *mut libc::FILE, size: usize) -> Box<[u8]> {
     let mut buf = vec![0u8; size].into_boxed_slice();
     // SAFETY: `fp` was opened just now and no I/O has happened on it, as setvbuf requires; `buf`
     // is `size` writable bytes whose heap block does not move, and the caller keeps it until the
     // stream is closed.
     unsafe { libc::setvbuf(fp, buf.as_mut_ptr().cast(), libc::_IOFBF, size) };
-    Ok((fp, buf))
+    buf
+}
+
+/// A stream opened for reading: the stream, its buffer, and the handle of a stream input.
+pub type ReadStream = (*mut libc::FILE, Box<[u8]>, Option<StreamHandle>);
+
+/// A capture file opened for reading (`-` is standard input), fully buffered through `size`
+/// bytes that the caller owns; an input that can wait for data indefinitely (a pipe, FIFO,
+/// socket or terminal) is read through [`stream`] and comes with its handle. The buffer must
+/// outlive the stream: free it only after the stream is closed (by `fclose`, or by libpcap's
+/// `pcap_close` once libpcap owns the stream).
+pub fn open_read(path: &str, size: usize) -> io::Result<ReadStream> {
+    let fd = open_fd(path, 0, libc::O_RDONLY)?;
+    let (fp, handle) = if stream::is_stream(fd) {
+        let (fp, handle) = stream::open_stream(fd)?;
+        (fp, Some(handle))
+    } else {
+        (fdopen(fd, c"rb")?, None)
+    };
+    Ok((fp, buffer(fp, size), handle))
+}
+
+/// A capture file created (or truncated) for writing (`-` is standard output), buffered as
+/// [`open_read`] describes.
+pub fn open_write(path: &str, size: usize) -> io::Result<(*mut libc::FILE, Box<[u8]>)> {
+    let fd = open_fd(path, 1, libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC)?;
+    let fp = fdopen(fd, c"wb")?;
+    Ok((fp, buffer(fp, size)))
 }

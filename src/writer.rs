@@ -56,8 +56,8 @@ impl Dumper {
     pub unsafe fn open(pcap: *mut c_void, path: &str) -> CapResult<Dumper> {
         let fail =
             |why: String| CapError::new("EDUMP", format!("error opening dump file {path}: {why}"));
-        let (fp, buf) = stdio::open_buffered(path, stdio::Direction::Write, WRITE_BUFFER)
-            .map_err(|e| fail(format!("{path}: {e}")))?;
+        let (fp, buf) =
+            stdio::open_write(path, WRITE_BUFFER).map_err(|e| fail(format!("{path}: {e}")))?;
         // SAFETY: `pcap` is a valid handle (caller) and `fp` a stream open for writing; on success
         // the dumper owns `fp`.
         let raw = unsafe { pcap_dump_fopen(pcap, fp) };
