@@ -35,8 +35,9 @@ function createSession(device, options) {
 // createOfflineSession(path, options) as 3.x; a string second argument is the filter.
 function createOfflineSession(path, options) {
   const opts = typeof options === 'string' ? { filter: options } : (options || {});
-  return new PcapSession(false, path, opts.filter, 0, null, opts.outfile || null, false, 0,
-    false, opts);
+  // buffer_timeout and promiscuous left to their defaults (1000, true), as node_pcap reports them.
+  return new PcapSession(false, path, opts.filter, 0, null, opts.outfile || null, false, undefined,
+    undefined, opts);
 }
 
 // node_pcap's device list (C-049): flags only ever "PCAP_IF_LOOPBACK"; description only when set.
@@ -58,13 +59,9 @@ function findalldevs() {
   });
 }
 
-let warningHandler = function (x) {
-  console.warn('warning: %s - this may not actually work', x);
-};
-sessionLib.setWarningSink((text) => warningHandler(text));
+sessionLib.setWarningSink((text) => exports.warningHandler(text));
 
 // The decoders and the tracker load on first use: a capture-only program does not pay for them.
-// (Getters of the form `return lazy.X` keep them visible as named ESM exports.)
 const lazy = {};
 // A getter on `lazy` that loads the module once, then replaces itself with a plain value.
 function lazyGetter(name, load) {
@@ -84,22 +81,45 @@ Object.defineProperties(lazy, {
   DNSCache: lazyGetter('DNSCache', () => require('./dns_cache')),
   HTTPTracker: lazyGetter('HTTPTracker', () => require('./lib/http').HTTPTracker),
 });
-Object.defineProperty(exports, 'decode', { enumerable: true, get: function () { return lazy.decode; } });
-Object.defineProperty(exports, 'TCPTracker', { enumerable: true, get: function () { return lazy.TCPTracker; } });
-Object.defineProperty(exports, 'TCPSession', { enumerable: true, get: function () { return lazy.TCPSession; } });
-Object.defineProperty(exports, 'DNSCache', { enumerable: true, get: function () { return lazy.DNSCache; } });
-Object.defineProperty(exports, 'HTTPTracker', { enumerable: true, get: function () { return lazy.HTTPTracker; } });
-Object.defineProperty(exports, 'warningHandler', {
-  enumerable: true,
-  get() { return warningHandler; },
-  set(fn) { warningHandler = fn; },
-});
+// These assignments name the exports for ESM's `import { decode } from 'pcap'` (Node finds
+// CommonJS export names by reading the source; accessors with setters are invisible to it). The
+// accessors below replace them: node_pcap's exports were plain writable properties, so assigning
+// or redefining one (a wrapper, sinon/jest stubs) works here too. In node_pcap's order, this
+// package's additions last.
+exports.decode = undefined;
+exports.TCPTracker = undefined;
+exports.TCPSession = undefined;
+exports.DNSCache = undefined;
+// node_pcap's writable `warningHandler`, read at each use as node_pcap read it at each open.
+exports.warningHandler = function warningHandler(x) {
+  console.warn('warning: %s - this may not actually work', x);
+};
 exports.lib_version = native.libVersion();
 exports.findalldevs = findalldevs;
 exports.Pcap = PcapSession;
 exports.PcapSession = PcapSession;
-exports.PacketWithHeader = sessionLib.PacketWithHeader;
 exports.createSession = createSession;
 exports.createOfflineSession = createOfflineSession;
+exports.HTTPTracker = undefined;
+exports.PacketWithHeader = sessionLib.PacketWithHeader;
 exports.createWriter = writerLib.createWriter;
 exports.PcapWriter = writerLib.PcapWriter;
+// Assigning a lazy export replaces the accessor with the assigned value. (One getter per name, each
+// reading a fixed property: `pcap.decode` is read for every packet in many programs.)
+function lazyExport(get, name) {
+  return {
+    enumerable: true,
+    configurable: true,
+    get,
+    set(value) {
+      Object.defineProperty(exports, name, { value, writable: true, enumerable: true, configurable: true });
+    },
+  };
+}
+Object.defineProperties(exports, {
+  decode: lazyExport(function () { return lazy.decode; }, 'decode'),
+  TCPTracker: lazyExport(function () { return lazy.TCPTracker; }, 'TCPTracker'),
+  TCPSession: lazyExport(function () { return lazy.TCPSession; }, 'TCPSession'),
+  DNSCache: lazyExport(function () { return lazy.DNSCache; }, 'DNSCache'),
+  HTTPTracker: lazyExport(function () { return lazy.HTTPTracker; }, 'HTTPTracker'),
+});

@@ -4,7 +4,10 @@ import assert from 'node:assert';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import pcap, { createSession, createOfflineSession, decode, TCPTracker, findalldevs, lib_version } from '../index.js';
+import pcap, {
+  createSession, createOfflineSession, decode, TCPTracker, TCPSession, DNSCache, HTTPTracker, findalldevs, lib_version,
+  warningHandler, PcapSession, createWriter,
+} from '../index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const HTTP = path.resolve(here, '../../shared/fixtures/http-loopback.pcap');
@@ -20,6 +23,40 @@ test('ESM: default and named imports are the CommonJS exports', () => {
   assert.strictEqual(TCPTracker, cjs.TCPTracker);
   assert.strictEqual(findalldevs, cjs.findalldevs);
   assert.strictEqual(lib_version, cjs.lib_version);
+  assert.strictEqual(TCPSession, cjs.TCPSession);
+  assert.strictEqual(DNSCache, cjs.DNSCache);
+  assert.strictEqual(HTTPTracker, cjs.HTTPTracker);
+  assert.strictEqual(warningHandler, cjs.warningHandler);
+  assert.strictEqual(typeof warningHandler, 'function');
+  assert.strictEqual(PcapSession, cjs.PcapSession);
+  assert.strictEqual(createWriter, cjs.createWriter);
+});
+
+test('exports can be replaced or stubbed, as node_pcap\'s plain properties (wrappers, sinon, jest.spyOn)', () => {
+  const cjs = require('..');
+  // node_pcap 3.1.0's exports, in its order; this package's additions after them.
+  assert.deepStrictEqual(Object.keys(cjs), ['decode', 'TCPTracker', 'TCPSession', 'DNSCache', 'warningHandler',
+    'lib_version', 'findalldevs', 'Pcap', 'PcapSession', 'createSession', 'createOfflineSession',
+    'HTTPTracker', 'PacketWithHeader', 'createWriter', 'PcapWriter']);
+  const names = ['decode', 'TCPTracker', 'TCPSession', 'DNSCache', 'HTTPTracker', 'warningHandler'];
+  const saved = names.map((n) => [n, Object.getOwnPropertyDescriptor(cjs, n)]);
+  try {
+    for (const n of names) {
+      const original = cjs[n];
+      const wrapper = function () { return original.apply(this, arguments); };
+      cjs[n] = wrapper;
+      assert.strictEqual(cjs[n], wrapper, n + ' assigned');
+      const stub = () => 'stub';
+      Object.defineProperty(cjs, n, { value: stub, writable: true, enumerable: true, configurable: true });
+      assert.strictEqual(cjs[n], stub, n + ' redefined');
+    }
+  } finally {
+    for (const [n, d] of saved) Object.defineProperty(cjs, n, d);
+  }
+  // The session sink reads the export at each use, as node_pcap read it at each open.
+  assert.strictEqual(cjs.warningHandler, warningHandler);
+  assert.strictEqual(cjs.decode, decode);
+  assert.strictEqual(cjs.warningHandler, warningHandler);
 });
 
 test('for await iterates every packet of a file, in order, then closes it', async () => {

@@ -205,3 +205,10 @@ test('createWriter: a numeric link_type must be an integer DLT from 0 to 65535',
   }
   assert.ok(!fs.existsSync('/tmp/never-written.pcap'));
 });
+
+test('a device or path that is not a string: TypeError (node_pcap: "must be a String"), code EINVAL', () => {
+  assert.throws(() => pcap.createOfflineSession(42), (e) => e instanceof TypeError && e.code === 'EINVAL' && /capture file path must be a string, got 42/.test(e.message));
+  assert.throws(() => pcap.createOfflineSession({}), { name: 'TypeError', code: 'EINVAL' });
+  assert.throws(() => pcap.createSession(42), (e) => e instanceof TypeError && /device name must be a string/.test(e.message));
+  assert.throws(() => pcap.createOfflineSession(''), (e) => !(e instanceof TypeError) && e.code === 'EINVAL');
+});

@@ -49,6 +49,9 @@ test('radiotap + beacon: fields, order, events, same as node_pcap', function () 
     assert.deepEqual(Object.keys(o), Object.keys(r));
     assert.equal(String(decode(pkt)), String(orig.decode(pkt)));
     assert.deepEqual(JSON.parse(JSON.stringify(f.beacon.tags)), JSON.parse(JSON.stringify(o.ieee802_11Frame.beacon.tags)));
+    // node_pcap's class name, misspelling included (util.inspect and constructor.name show it).
+    assert.equal(f.beacon.tags[0].constructor.name, o.ieee802_11Frame.beacon.tags[0].constructor.name);
+    assert.equal(require('util').inspect(f.beacon.tags[0]), require('util').inspect(o.ieee802_11Frame.beacon.tags[0]));
 });
 
 test('radiotap decodeLower:false and radiotapCache option', function () {

@@ -64,7 +64,6 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
     return new PcapSession(is_live, device_name, filter, buffer_size, snap_length, outfile,
       is_monitor, buffer_timeout, promiscuous, extra);
   }
-  EventEmitter.call(this);
   extra = extra || {};
   this.is_live = !!is_live;
   this.device_name = device_name;
@@ -81,7 +80,11 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   this.packets_read = null;
   this.session = null;
 
-  if (typeof this.device_name !== 'string' || this.device_name === '') {
+  if (typeof this.device_name !== 'string') {
+    throw errors.argError((this.is_live ? 'the device name' : 'the capture file path') +
+      ' must be a string, got ' + describe(this.device_name));
+  }
+  if (this.device_name === '') {
     throw errors.pcapError('EINVAL', this.is_live
       ? 'a device name is required (pcap.findalldevs() lists them)'
       : 'a capture file path is required');
@@ -135,6 +138,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   this.link_type = native.linkTypeName(this.session.linkType);
   this._structure = { native: this.session, link: this.link_type, enabled: false };
   this.opened = true;
+  // EventEmitter's own fields last, as node_pcap's constructor (Object.keys, util.inspect).
+  EventEmitter.call(this);
   try {
     for (const w of this.session.warnings()) warn(w);
     if (signal) {

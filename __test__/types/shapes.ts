@@ -40,7 +40,7 @@ export interface Shapes {
     RadioFrameFlags: P.RadioFrameFlags;
     RadioBeaconFrame: P.RadioBeaconFrame;
     RadioProbeFrame: P.RadioProbeFrame;
-    RadioManagementFrameTag: P.RadioManagementFrameTag;
+    RadioMangementFrameTag: P.RadioManagementFrameTag; // node_pcap's spelling of the runtime class name
     DNS: P.DNS;
     DnsFlags: P.DnsFlags;
     DNSRRSet: P.DNSRRSet;

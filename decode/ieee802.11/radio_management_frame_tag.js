@@ -1,7 +1,8 @@
 'use strict';
 
-// One information element (tag) of a management frame body.
-function RadioManagementFrameTag() {
+// One information element (tag) of a management frame body. The function keeps node_pcap's
+// spelling, "Mangement": it is the class name util.inspect and `constructor.name` show.
+function RadioMangementFrameTag() {
     this.type = undefined;
     this.typeId = undefined;
     this.length = undefined;
@@ -19,7 +20,7 @@ var TYPE_NAMES = {
     221: 'vendor_specific'
 };
 
-RadioManagementFrameTag.prototype.decode = function (raw_packet, offset) {
+RadioMangementFrameTag.prototype.decode = function (raw_packet, offset) {
     this.typeId = raw_packet[offset];
     this.length = raw_packet[offset + 1];
     this.value = raw_packet.subarray(offset + 2, offset + 2 + this.length);
@@ -32,4 +33,4 @@ RadioManagementFrameTag.prototype.decode = function (raw_packet, offset) {
     return this;
 };
 
-module.exports = RadioManagementFrameTag;
+module.exports = RadioMangementFrameTag;
