@@ -62,30 +62,10 @@ function findalldevs() {
 sessionLib.setWarningSink((text) => exports.warningHandler(text));
 
 // The decoders and the tracker load on first use: a capture-only program does not pay for them.
-const lazy = {};
-// A getter on `lazy` that loads the module once, then replaces itself with a plain value.
-function lazyGetter(name, load) {
-  return {
-    configurable: true,
-    get() {
-      const value = load();
-      Object.defineProperty(lazy, name, { value, enumerable: true });
-      return value;
-    },
-  };
-}
-Object.defineProperties(lazy, {
-  decode: lazyGetter('decode', () => require('./decode').decode),
-  TCPTracker: lazyGetter('TCPTracker', () => require('./tcp_tracker').TCPTracker),
-  TCPSession: lazyGetter('TCPSession', () => require('./tcp_tracker').TCPSession),
-  DNSCache: lazyGetter('DNSCache', () => require('./dns_cache')),
-  HTTPTracker: lazyGetter('HTTPTracker', () => require('./lib/http').HTTPTracker),
-});
 // These assignments name the exports for ESM's `import { decode } from 'pcap'` (Node finds
-// CommonJS export names by reading the source; accessors with setters are invisible to it). The
-// accessors below replace them: node_pcap's exports were plain writable properties, so assigning
-// or redefining one (a wrapper, sinon/jest stubs) works here too. In node_pcap's order, this
-// package's additions last.
+// CommonJS export names by reading the source; accessors are invisible to it unless written in one
+// fixed form) and fix their order: node_pcap's, this package's additions last. The lazy ones are
+// replaced by the accessors at the end.
 exports.decode = undefined;
 exports.TCPTracker = undefined;
 exports.TCPSession = undefined;
@@ -104,22 +84,20 @@ exports.HTTPTracker = undefined;
 exports.PacketWithHeader = sessionLib.PacketWithHeader;
 exports.createWriter = writerLib.createWriter;
 exports.PcapWriter = writerLib.PcapWriter;
-// Assigning a lazy export replaces the accessor with the assigned value. (One getter per name, each
-// reading a fixed property: `pcap.decode` is read for every packet in many programs.)
-function lazyExport(get, name) {
-  return {
-    enumerable: true,
-    configurable: true,
-    get,
-    set(value) {
-      Object.defineProperty(exports, name, { value, writable: true, enumerable: true, configurable: true });
-    },
+// Until first read these are accessors that load their module; reading or assigning one turns it
+// into the plain writable property node_pcap had (so stubbing libraries, which want a data
+// property, work once it has been read, and later reads cost a plain property load).
+function lazyExport(name, load) {
+  const settle = (value) => {
+    Object.defineProperty(exports, name, { value, writable: true, enumerable: true, configurable: true });
+    return value;
   };
+  return { enumerable: true, configurable: true, get() { return settle(load()); }, set: settle };
 }
 Object.defineProperties(exports, {
-  decode: lazyExport(function () { return lazy.decode; }, 'decode'),
-  TCPTracker: lazyExport(function () { return lazy.TCPTracker; }, 'TCPTracker'),
-  TCPSession: lazyExport(function () { return lazy.TCPSession; }, 'TCPSession'),
-  DNSCache: lazyExport(function () { return lazy.DNSCache; }, 'DNSCache'),
-  HTTPTracker: lazyExport(function () { return lazy.HTTPTracker; }, 'HTTPTracker'),
+  decode: lazyExport('decode', () => require('./decode').decode),
+  TCPTracker: lazyExport('TCPTracker', () => require('./tcp_tracker').TCPTracker),
+  TCPSession: lazyExport('TCPSession', () => require('./tcp_tracker').TCPSession),
+  DNSCache: lazyExport('DNSCache', () => require('./dns_cache')),
+  HTTPTracker: lazyExport('HTTPTracker', () => require('./lib/http').HTTPTracker),
 });

@@ -32,13 +32,19 @@ test('ESM: default and named imports are the CommonJS exports', () => {
   assert.strictEqual(createWriter, cjs.createWriter);
 });
 
-test('exports can be replaced or stubbed, as node_pcap\'s plain properties (wrappers, sinon, jest.spyOn)', () => {
+test('exports can be assigned or redefined as node_pcap\'s plain properties, and are plain data properties once read', () => {
   const cjs = require('..');
   // node_pcap 3.1.0's exports, in its order; this package's additions after them.
   assert.deepStrictEqual(Object.keys(cjs), ['decode', 'TCPTracker', 'TCPSession', 'DNSCache', 'warningHandler',
     'lib_version', 'findalldevs', 'Pcap', 'PcapSession', 'createSession', 'createOfflineSession',
     'HTTPTracker', 'PacketWithHeader', 'createWriter', 'PcapWriter']);
   const names = ['decode', 'TCPTracker', 'TCPSession', 'DNSCache', 'HTTPTracker', 'warningHandler'];
+  // Read once (this module's import did), each is a plain writable data property, as stubbing
+  // libraries (sinon.stub) expect.
+  for (const n of names) {
+    const d = Object.getOwnPropertyDescriptor(cjs, n);
+    assert.ok('value' in d && d.writable && d.enumerable && d.configurable, n + ': ' + JSON.stringify(Object.keys(d)));
+  }
   const saved = names.map((n) => [n, Object.getOwnPropertyDescriptor(cjs, n)]);
   try {
     for (const n of names) {

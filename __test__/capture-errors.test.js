@@ -193,6 +193,14 @@ test('unusable paths: a NUL byte (EINVAL), too long (ENAMETOOLONG); reading a fi
     const size = fs.statSync(f).size;
     assert.throws(() => pcap.createOfflineSession(f, { outfile: f }), { code: 'EINVAL', message: /is the capture file being read/ });
     assert.throws(() => pcap.createOfflineSession(f, { outfile: path.join(dir, '.', 'in.pcap') }), { code: 'EINVAL' });
+    // The same file arriving as standard input.
+    const fd = fs.openSync(f, 'r');
+    const r = spawnSync(process.execPath, ['-e', `
+      const pcap = require(${JSON.stringify(ROOT)});
+      try { pcap.createOfflineSession('-', { outfile: ${JSON.stringify(f)} }); } catch (e) { console.log(e.code); }`],
+    { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8', timeout: 10000 });
+    fs.closeSync(fd);
+    assert.strictEqual(r.stdout, 'EINVAL\n', r.stderr);
     assert.strictEqual(fs.statSync(f).size, size, 'the input file is untouched');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -183,3 +183,22 @@ test('a worker\'s session on a FIFO that waits for input stops when the worker e
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('decoders and trackers load on first use only; then the exports are plain properties', () => {
+  const r = spawnSync(process.execPath, ['-e', `
+    const pcap = require(${JSON.stringify(ROOT)});
+    const loaded = () => Object.keys(require.cache).filter((f) => /[\\\\/](decode|tcp_tracker\\.js|dns_cache\\.js)/.test(f)).length;
+    const before = loaded();
+    const s = pcap.createOfflineSession(${JSON.stringify(HTTP)});
+    let n = 0;
+    s.on('packet', () => { n++; });
+    s.on('complete', () => {
+      const afterCapture = loaded();
+      const accessor = typeof Object.getOwnPropertyDescriptor(pcap, 'decode').get === 'function';
+      const decode = pcap.decode;
+      const d = Object.getOwnPropertyDescriptor(pcap, 'decode');
+      console.log(JSON.stringify({ n, before, afterCapture, accessor, afterRead: loaded() > 0, data: d.value === decode && d.writable }));
+    });`], { encoding: 'utf8', timeout: 20000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.deepStrictEqual(JSON.parse(r.stdout), { n: 4000, before: 0, afterCapture: 0, accessor: true, afterRead: true, data: true });
+});

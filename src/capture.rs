@@ -94,6 +94,8 @@ struct OfflineFile {
     _buf: Box<[u8]>,
     /// Set when the input is a stream (a pipe, FIFO, ...): see `crate::stream`.
     stream: Option<StreamHandle>,
+    /// Device and inode of the input.
+    identity: (u64, u64),
 }
 
 impl Drop for OfflineFile {
@@ -127,7 +129,12 @@ enum OpenError {
 /// `pcap_open_offline` with a large stdio buffer (see [`READ_BUFFER`]). `-` is standard input, as
 /// for libpcap and tcpdump (e.g. `ssh host tcpdump -w - | node script.js`).
 fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, OpenError> {
-    let (fp, buf, stream) = stdio::open_read(path, READ_BUFFER).map_err(OpenError::Io)?;
+    let stdio::ReadStream {
+        fp,
+        buf,
+        stream,
+        identity,
+    } = stdio::open_read(path, READ_BUFFER).map_err(OpenError::Io)?;
     // Only the capture thread reads this stream (libpcap calls fread twice per packet), so stdio
     // need not lock it on every call (FSETLOCKING_BYCALLER).
     // SAFETY: `fp` is a valid stream; no other thread ever uses it.
@@ -149,6 +156,7 @@ fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, O
             cap: std::mem::ManuallyDrop::new(cap),
             _buf: buf,
             stream,
+            identity,
         }),
         None => {
             // SAFETY: on failure libpcap leaves the stream to the caller; it is closed once here,
@@ -409,18 +417,6 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
                 format!("{}: is a directory, not a capture file", cfg.path),
             ));
         }
-        // Opening the dump file truncates it before a single packet is read.
-        if let Some(out) = cfg.outfile.as_deref() {
-            use std::os::unix::fs::MetadataExt;
-            if let Ok(o) = std::fs::metadata(out) {
-                if o.dev() == meta.dev() && o.ino() == meta.ino() {
-                    return Err(CapError::new(
-                        "EINVAL",
-                        format!("outfile {out} is the capture file being read"),
-                    ));
-                }
-            }
-        }
     }
     let precision = if cfg.nanosecond {
         Precision::Nano
@@ -437,6 +433,19 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
             ),
         ),
     })?;
+    // Opening the dump file truncates it before a single packet is read: refuse the very file
+    // that was opened for reading (also when it came as standard input).
+    if let Some(out) = cfg.outfile.as_deref() {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(o) = std::fs::metadata(out) {
+            if (o.dev(), o.ino()) == file.identity {
+                return Err(CapError::new(
+                    "EINVAL",
+                    format!("outfile {out} is the capture file being read"),
+                ));
+            }
+        }
+    }
     let (savefile, link_type) = configure(&mut file.cap, &cfg.filter, &cfg.outfile)?;
     Ok(Prepared {
         source: Source::Offline(file),

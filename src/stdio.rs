@@ -11,8 +11,9 @@ use crate::stream::{self, StreamHandle};
 /// The descriptor of `path`, or a duplicate of `std_fd` for `-` (as for libpcap).
 fn open_fd(path: &str, std_fd: RawFd, flags: libc::c_int) -> io::Result<RawFd> {
     let fd = if path == "-" {
-        // SAFETY: dup of a descriptor number; the result is checked.
-        unsafe { libc::dup(std_fd) }
+        // SAFETY: duplicates a descriptor number (close-on-exec, as the files opened below); the
+        // result is checked.
+        unsafe { libc::fcntl(std_fd, libc::F_DUPFD_CLOEXEC, 0) }
     } else {
         let cpath = CString::new(path).map_err(|_| {
             io::Error::new(io::ErrorKind::InvalidInput, "the path contains a NUL byte")
@@ -50,8 +51,27 @@ fn buffer(fp: *mut libc::FILE, size: usize) -> Box<[u8]> {
     buf
 }
 
-/// A stream opened for reading: the stream, its buffer, and the handle of a stream input.
-pub type ReadStream = (*mut libc::FILE, Box<[u8]>, Option<StreamHandle>);
+/// A stream opened for reading.
+pub struct ReadStream {
+    pub fp: *mut libc::FILE,
+    /// The stream's buffer (see [`open_read`]).
+    pub buf: Box<[u8]>,
+    /// Set for an input that can wait for data (see [`stream`]).
+    pub stream: Option<StreamHandle>,
+    /// Device and inode of what was opened.
+    pub identity: (u64, u64),
+}
+
+/// Device and inode of an open descriptor.
+fn identity(fd: RawFd) -> io::Result<(u64, u64)> {
+    // SAFETY: an all-zero `stat` is a valid value to be overwritten.
+    let mut st: libc::stat = unsafe { std::mem::zeroed() };
+    // SAFETY: `st` is a valid out-pointer.
+    if unsafe { libc::fstat(fd, &mut st) } != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok((st.st_dev, st.st_ino))
+}
 
 /// A capture file opened for reading (`-` is standard input), fully buffered through `size`
 /// bytes that the caller owns; an input that can wait for data indefinitely (a pipe, FIFO,
@@ -60,13 +80,26 @@ pub type ReadStream = (*mut libc::FILE, Box<[u8]>, Option<StreamHandle>);
 /// `pcap_close` once libpcap owns the stream).
 pub fn open_read(path: &str, size: usize) -> io::Result<ReadStream> {
     let fd = open_fd(path, 0, libc::O_RDONLY)?;
-    let (fp, handle) = if stream::is_stream(fd) {
+    let identity = match identity(fd) {
+        Ok(id) => id,
+        Err(e) => {
+            // SAFETY: `fd` is ours and not yet handed to a stream.
+            unsafe { libc::close(fd) };
+            return Err(e);
+        }
+    };
+    let (fp, stream) = if stream::is_stream(fd) {
         let (fp, handle) = stream::open_stream(fd)?;
         (fp, Some(handle))
     } else {
         (fdopen(fd, c"rb")?, None)
     };
-    Ok((fp, buffer(fp, size), handle))
+    Ok(ReadStream {
+        fp,
+        buf: buffer(fp, size),
+        stream,
+        identity,
+    })
 }
 
 /// A capture file created (or truncated) for writing (`-` is standard output), buffered as

@@ -9,6 +9,7 @@
 use std::ffi::{c_char, c_int, c_void};
 use std::io;
 use std::os::fd::RawFd;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -107,18 +108,27 @@ unsafe extern "C" fn cookie_read(cookie: *mut c_void, buf: *mut c_char, size: us
         } else if ready < 0 && io::Error::last_os_error().raw_os_error() != Some(libc::EINTR) {
             return -1;
         }
+        // A panic must not unwind out of this C callback (it would abort the process): it ends
+        // the read as an I/O error instead, which the capture thread reports.
         if !waited {
             // Nothing to read now: hand over what was read so far before waiting.
             waited = true;
             if let Some(h) = st.hook {
                 // SAFETY: the reading thread lent the hook and keeps its target alive until it
                 // takes the hook back (`StreamHandle::set_hook`).
-                unsafe { (h.flush)(h.data) };
+                let flushed = catch_unwind(AssertUnwindSafe(|| unsafe { (h.flush)(h.data) }));
+                if flushed.is_err() {
+                    set_errno(libc::EIO);
+                    return -1;
+                }
             }
         }
         let stop = st.stop.load(Ordering::Acquire)
-            // SAFETY: as for `flush` above.
-            || st.hook.is_some_and(|h| unsafe { (h.should_stop)(h.data) });
+            || st.hook.is_some_and(|h| {
+                // SAFETY: as for `flush` above.
+                catch_unwind(AssertUnwindSafe(|| unsafe { (h.should_stop)(h.data) }))
+                    .unwrap_or(true)
+            });
         if stop {
             set_errno(libc::EINTR);
             return -1;
