@@ -9,6 +9,13 @@ function pcapError(code, message) {
   return err;
 }
 
+// How an unexpected argument value reads in a message.
+function describe(v) {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (v !== null && typeof v === 'object') return 'an object';
+  return String(v);
+}
+
 // A wrong argument: a TypeError (node_pcap threw those for argument checks, C-031) with a code.
 function argError(message) {
   const err = new TypeError(message);
@@ -31,4 +38,4 @@ function call(fn, self, args) {
   }
 }
 
-module.exports = { pcapError, argError, translate, call };
+module.exports = { pcapError, argError, describe, translate, call };

@@ -34,15 +34,11 @@ function roundOr(v, dflt) {
   return typeof v === 'number' && Number.isFinite(v) ? Math.round(v) : dflt;
 }
 
-function describe(v) {
-  return typeof v === 'string' ? JSON.stringify(v) : typeof v === 'object' ? 'an object' : String(v);
-}
-
 // filter and outfile: empty when falsy (node_pcap's `filter || ""`), otherwise a string (node_pcap's
 // binding threw a TypeError for anything else).
 function stringOption(name, v) {
   if (!v) return '';
-  if (typeof v !== 'string') throw errors.argError(name + ' must be a string, got ' + describe(v));
+  if (typeof v !== 'string') throw errors.argError(name + ' must be a string, got ' + errors.describe(v));
   return v;
 }
 
@@ -50,7 +46,7 @@ function stringOption(name, v) {
 function sizeOption(name, v, min, max) {
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'number' || !(v >= min && v <= max)) {
-    throw errors.argError(name + ' must be a number of bytes from ' + min + ' to ' + max + ', got ' + describe(v));
+    throw errors.argError(name + ' must be a number of bytes from ' + min + ' to ' + max + ', got ' + errors.describe(v));
   }
   return v;
 }
@@ -82,7 +78,7 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
 
   if (typeof this.device_name !== 'string') {
     throw errors.argError((this.is_live ? 'the device name' : 'the capture file path') +
-      ' must be a string, got ' + describe(this.device_name));
+      ' must be a string, got ' + errors.describe(this.device_name));
   }
   if (this.device_name === '') {
     throw errors.pcapError('EINVAL', this.is_live
@@ -93,7 +89,7 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   const batchSize = sizeOption('batch_size', extra.batch_size, 1024, 64 * 1024 * 1024);
   const signal = extra.signal;
   if (signal && typeof signal.addEventListener !== 'function') {
-    throw errors.argError('signal must be an AbortSignal, got ' + describe(signal));
+    throw errors.argError('signal must be an AbortSignal, got ' + errors.describe(signal));
   }
 
   Object.defineProperty(this, '_batch', { value: null, writable: true });

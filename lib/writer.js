@@ -37,7 +37,7 @@ class PcapWriter {
       lt = n;
     } else if (!Number.isInteger(lt) || lt < 0 || lt > 0xffff) {
       throw errors.pcapError('EINVAL', 'link_type must be a LINKTYPE_ name or a DLT number from 0 to 65535, got ' +
-        (typeof lt === 'object' ? 'an object' : String(lt)));
+        errors.describe(lt));
     }
     if (typeof path !== 'string' || path === '') throw new TypeError('path must be a non-empty string');
     this.path = path;
