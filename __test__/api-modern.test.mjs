@@ -111,8 +111,15 @@ test('breaking out of the loop closes the session', async () => {
 test('an AbortSignal closes a session (already aborted, or later)', async () => {
   const early = new AbortController();
   early.abort();
-  const a = createOfflineSession(HTTP, { signal: early.signal });
+  const out = path.join(require('node:os').tmpdir(), 'pcap-aborted-' + process.pid + '.pcap');
+  const a = createOfflineSession(HTTP, { signal: early.signal, outfile: out });
   assert.strictEqual(a.opened, false);
+  assert.ok(!require('node:fs').existsSync(out), 'nothing was opened, not even the outfile');
+  assert.throws(() => a.stats(), { code: 'ECLOSED' });
+  a.close();
+  let m = 0;
+  for await (const raw of a) m += raw ? 1 : 0;
+  assert.strictEqual(m, 0);
   const ac = new AbortController();
   const b = createSession('lo', { filter: 'udp port 9 and host 127.0.0.254', signal: ac.signal });
   assert.strictEqual(b.opened, true);

@@ -109,6 +109,11 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
     if (!this._scheduled) this._drain();
   };
 
+  if (signal && signal.aborted) {
+    // Already aborted: nothing is opened (no capture, no outfile created); a closed session.
+    EventEmitter.call(this);
+    return;
+  }
   if (this.is_live) {
     this.session = errors.call(native.NativeSession.openLive, native.NativeSession, [{
       device: this.device_name,
