@@ -63,6 +63,8 @@ pub struct ReadStream {
 }
 
 /// Device and inode of an open descriptor.
+// dev_t and ino_t are u64 here but narrower on some targets.
+#[allow(clippy::unnecessary_cast)]
 fn identity(fd: RawFd) -> io::Result<(u64, u64)> {
     // SAFETY: an all-zero `stat` is a valid value to be overwritten.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
@@ -70,7 +72,7 @@ fn identity(fd: RawFd) -> io::Result<(u64, u64)> {
     if unsafe { libc::fstat(fd, &mut st) } != 0 {
         return Err(io::Error::last_os_error());
     }
-    Ok((st.st_dev, st.st_ino))
+    Ok((st.st_dev as u64, st.st_ino as u64))
 }
 
 /// A capture file opened for reading (`-` is standard input), fully buffered through `size`

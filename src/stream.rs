@@ -60,6 +60,7 @@ impl StreamHandle {
     }
 }
 
+#[cfg(target_os = "linux")]
 #[repr(C)]
 struct CookieIoFunctions {
     read: Option<unsafe extern "C" fn(*mut c_void, *mut c_char, usize) -> isize>,
@@ -68,6 +69,7 @@ struct CookieIoFunctions {
     close: Option<unsafe extern "C" fn(*mut c_void) -> c_int>,
 }
 
+#[cfg(target_os = "linux")]
 extern "C" {
     fn fopencookie(
         cookie: *mut c_void,
@@ -76,11 +78,13 @@ extern "C" {
     ) -> *mut libc::FILE;
 }
 
+#[cfg(target_os = "linux")]
 fn set_errno(e: c_int) {
     // SAFETY: __errno_location returns this thread's errno.
     unsafe { *libc::__errno_location() = e };
 }
 
+#[cfg(target_os = "linux")]
 unsafe extern "C" fn cookie_read(cookie: *mut c_void, buf: *mut c_char, size: usize) -> isize {
     // SAFETY: `cookie` is the `State` given to fopencookie, alive until `cookie_close`; stdio calls
     // its stream's functions from the one thread that reads it, never two at once.
@@ -136,6 +140,7 @@ unsafe extern "C" fn cookie_read(cookie: *mut c_void, buf: *mut c_char, size: us
     }
 }
 
+#[cfg(target_os = "linux")]
 unsafe extern "C" fn cookie_close(cookie: *mut c_void) -> c_int {
     // SAFETY: `cookie` came from Box::into_raw in `open_stream`; stdio calls close exactly once.
     let st = unsafe { Box::from_raw(cookie.cast::<State>()) };
@@ -145,6 +150,7 @@ unsafe extern "C" fn cookie_close(cookie: *mut c_void) -> c_int {
 
 /// Whether reads of `fd` can wait for input indefinitely (a pipe, FIFO, socket or terminal)
 /// rather than end at the end of a file.
+#[cfg(target_os = "linux")]
 pub fn is_stream(fd: RawFd) -> bool {
     // SAFETY: an all-zero `stat` is a valid value to be overwritten.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
@@ -159,6 +165,7 @@ pub fn is_stream(fd: RawFd) -> bool {
 }
 
 /// A read stream over `fd` (which it takes over) with the reads above.
+#[cfg(target_os = "linux")]
 pub fn open_stream(fd: RawFd) -> io::Result<(*mut libc::FILE, StreamHandle)> {
     let stop = Arc::new(AtomicBool::new(false));
     let state = Box::into_raw(Box::new(State {
@@ -187,7 +194,18 @@ pub fn open_stream(fd: RawFd) -> io::Result<(*mut libc::FILE, StreamHandle)> {
     Ok((fp, StreamHandle { state, stop }))
 }
 
-#[cfg(test)]
+/// Elsewhere (no `fopencookie`) stream inputs are read as files are.
+#[cfg(not(target_os = "linux"))]
+pub fn is_stream(_fd: RawFd) -> bool {
+    false
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn open_stream(_fd: RawFd) -> io::Result<(*mut libc::FILE, StreamHandle)> {
+    Err(io::Error::from(io::ErrorKind::Unsupported))
+}
+
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::*;
     use std::cell::Cell;
