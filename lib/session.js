@@ -109,9 +109,10 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
     if (!this._scheduled) this._drain();
   };
 
+  // EventEmitter's own fields after node_pcap's (Object.keys, util.inspect show its order).
+  EventEmitter.call(this);
   if (signal && signal.aborted) {
     // Already aborted: nothing is opened (no capture, no outfile created); a closed session.
-    EventEmitter.call(this);
     return;
   }
   if (this.is_live) {
@@ -139,8 +140,6 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   this.link_type = native.linkTypeName(this.session.linkType);
   this._structure = { native: this.session, link: this.link_type, enabled: false };
   this.opened = true;
-  // EventEmitter's own fields last, as node_pcap's constructor (Object.keys, util.inspect).
-  EventEmitter.call(this);
   try {
     for (const w of this.session.warnings()) warn(w);
     if (signal) {

@@ -2,7 +2,6 @@
 
 use std::cell::RefCell;
 use std::ffi::{c_char, c_int, c_void, CStr, CString};
-use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -16,10 +15,11 @@ use crate::structure::{self, MAP_LEN};
 use crate::writer::Dumper;
 
 /// libpcap's MAXIMUM_SNAPLEN: what a snap length of 0 or less means (as for libpcap and tcpdump).
-const MAXIMUM_SNAPLEN: i32 = 262_144;
+pub const MAXIMUM_SNAPLEN: i32 = 262_144;
 /// Default size of one batch handed to JavaScript.
 pub const DEFAULT_BATCH_BYTES: usize = 64 * 1024;
-/// The range `batch_size` is clamped to (JavaScript rejects values outside it).
+/// The range `batch_size` is clamped to when the thread starts (JavaScript rejects values outside
+/// it).
 pub const MIN_BATCH_BYTES: usize = 1024;
 pub const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
 /// Blocks kept for reuse per session.
@@ -234,8 +234,6 @@ pub struct Core {
     /// decodes this session's packets; a session that is only read raw never pays for it).
     structure: AtomicBool,
     breaker: Mutex<Option<pcap::BreakLoop>>,
-    /// Ends a stream input's wait for data (`crate::stream`).
-    stream_stop: Option<Arc<AtomicBool>>,
 }
 
 impl Core {
@@ -248,9 +246,6 @@ impl Core {
     /// libpcap loop. Idempotent; never blocks on the thread.
     pub fn stop(&self) {
         self.queue.request_stop();
-        if let Some(s) = &self.stream_stop {
-            s.store(true, Ordering::Release);
-        }
         if let Some(b) = self
             .breaker
             .lock()
@@ -380,14 +375,13 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         savefile,
         link_type,
         warnings,
-        batch_bytes: cfg.batch_bytes.clamp(MIN_BATCH_BYTES, MAX_BATCH_BYTES),
+        batch_bytes: cfg.batch_bytes,
         queue_bytes: cfg.app_buffer_bytes,
     })
 }
 
 /// Opens a capture file (pcap or pcapng, whatever libpcap reads).
 pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
-    let path = Path::new(&cfg.path);
     let file_error = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => {
             CapError::new("ENOENT", format!("{}: no such capture file", cfg.path))
@@ -406,18 +400,13 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
                 cfg.path.chars().take(64).collect::<String>()
             ),
         ),
+        // A directory opens for reading on Linux and would then fail as "not a capture file".
+        std::io::ErrorKind::IsADirectory => CapError::new(
+            "EISDIR",
+            format!("{}: is a directory, not a capture file", cfg.path),
+        ),
         _ => CapError::new("EIO", format!("{}: {e}", cfg.path)),
     };
-    if cfg.path != "-" {
-        let meta = std::fs::metadata(path).map_err(file_error)?;
-        // A directory opens for reading on Linux and would then fail as "not a capture file".
-        if meta.is_dir() {
-            return Err(CapError::new(
-                "EISDIR",
-                format!("{}: is a directory, not a capture file", cfg.path),
-            ));
-        }
-    }
     let precision = if cfg.nanosecond {
         Precision::Nano
     } else {
@@ -452,7 +441,7 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         savefile,
         link_type,
         warnings: Vec::new(),
-        batch_bytes: cfg.batch_bytes.clamp(MIN_BATCH_BYTES, MAX_BATCH_BYTES),
+        batch_bytes: cfg.batch_bytes,
         queue_bytes: OFFLINE_QUEUE_BYTES,
     })
 }
@@ -465,23 +454,17 @@ impl Prepared {
     /// Starts the capture thread.
     pub fn start<W: Waker>(self, waker: W) -> CapResult<Arc<Core>> {
         let live = self.is_live();
+        let batch_bytes = self.batch_bytes.clamp(MIN_BATCH_BYTES, MAX_BATCH_BYTES);
         let core = Arc::new(Core {
             queue: Queue::new(self.queue_bytes),
-            pool: Arc::new(Pool::new(POOL_BLOCKS, self.batch_bytes)),
+            pool: Arc::new(Pool::new(POOL_BLOCKS, batch_bytes)),
             live,
             link_type: self.link_type,
             structure: AtomicBool::new(false),
             breaker: Mutex::new(None),
-            stream_stop: match &self.source {
-                Source::Offline(f) => f.stream.as_ref().map(StreamHandle::stop_flag),
-                Source::Live(_) => None,
-            },
         });
         let Prepared {
-            source,
-            savefile,
-            batch_bytes,
-            ..
+            source, savefile, ..
         } = self;
         let thread_core = Arc::clone(&core);
         let name = if live { "pcap-live" } else { "pcap-file" };

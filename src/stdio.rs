@@ -62,35 +62,43 @@ pub struct ReadStream {
     pub identity: (u64, u64),
 }
 
-/// Device and inode of an open descriptor.
-// dev_t and ino_t are u64 here but narrower on some targets.
-#[allow(clippy::unnecessary_cast)]
-fn identity(fd: RawFd) -> io::Result<(u64, u64)> {
+/// `fstat` of an open descriptor.
+fn fstat(fd: RawFd) -> io::Result<libc::stat> {
     // SAFETY: an all-zero `stat` is a valid value to be overwritten.
     let mut st: libc::stat = unsafe { std::mem::zeroed() };
     // SAFETY: `st` is a valid out-pointer.
     if unsafe { libc::fstat(fd, &mut st) } != 0 {
         return Err(io::Error::last_os_error());
     }
-    Ok((st.st_dev as u64, st.st_ino as u64))
+    Ok(st)
 }
 
 /// A capture file opened for reading (`-` is standard input), fully buffered through `size`
 /// bytes that the caller owns; an input that can wait for data indefinitely (a pipe, FIFO,
-/// socket or terminal) is read through [`stream`] and comes with its handle. The buffer must
-/// outlive the stream: free it only after the stream is closed (by `fclose`, or by libpcap's
-/// `pcap_close` once libpcap owns the stream).
+/// socket or terminal) is read through [`stream`] and comes with its handle. A directory (which
+/// opens for reading on Linux) is an `IsADirectory` error. The buffer must outlive the stream:
+/// free it only after the stream is closed (by `fclose`, or by libpcap's `pcap_close` once
+/// libpcap owns the stream).
+// dev_t and ino_t are u64 here but narrower on some targets.
+#[allow(clippy::unnecessary_cast)]
 pub fn open_read(path: &str, size: usize) -> io::Result<ReadStream> {
     let fd = open_fd(path, 0, libc::O_RDONLY)?;
-    let identity = match identity(fd) {
-        Ok(id) => id,
+    let st = match fstat(fd) {
+        Ok(st) if st.st_mode & libc::S_IFMT == libc::S_IFDIR => {
+            Err(io::Error::from(io::ErrorKind::IsADirectory))
+        }
+        other => other,
+    };
+    let st = match st {
+        Ok(st) => st,
         Err(e) => {
             // SAFETY: `fd` is ours and not yet handed to a stream.
             unsafe { libc::close(fd) };
             return Err(e);
         }
     };
-    let (fp, stream) = if stream::is_stream(fd) {
+    let identity = (st.st_dev as u64, st.st_ino as u64);
+    let (fp, stream) = if stream::waits_for_input(st.st_mode) {
         let (fp, handle) = stream::open_stream(fd)?;
         (fp, Some(handle))
     } else {

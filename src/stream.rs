@@ -4,14 +4,15 @@
 //! (they reached JavaScript only once 64 KiB had arrived), and `close()` could not stop it (the
 //! process did not exit). These inputs are read through a stdio stream whose reads come from here
 //! (`fopencookie`): before a read would wait for input it hands the capture thread's batch over
-//! (the [`Hook`]), and while it waits it checks every 100 ms whether the session has stopped.
+//! (the [`Hook`]), and while it waits it asks the hook every 100 ms whether the session has
+//! stopped. Only the capture thread reads with a hook lent; the one read without it, of the file
+//! header while the session opens, waits as a plain read would (nothing can close the session
+//! before it exists).
 
 use std::ffi::{c_char, c_int, c_void};
 use std::io;
 use std::os::fd::RawFd;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 
 /// How often a read waiting for input checks whether the session has stopped.
 const STOP_CHECK_MS: c_int = 100;
@@ -27,7 +28,6 @@ pub struct Hook {
 
 struct State {
     fd: RawFd,
-    stop: Arc<AtomicBool>,
     hook: Option<Hook>,
 }
 
@@ -35,7 +35,6 @@ struct State {
 /// when it is closed (`fclose`, or `pcap_close` once libpcap owns the stream).
 pub struct StreamHandle {
     state: *mut State,
-    stop: Arc<AtomicBool>,
 }
 
 // SAFETY: the handle moves to the capture thread together with the stream it belongs to, and only
@@ -43,11 +42,6 @@ pub struct StreamHandle {
 unsafe impl Send for StreamHandle {}
 
 impl StreamHandle {
-    /// The flag that makes a waiting read give up (set when the session stops).
-    pub fn stop_flag(&self) -> Arc<AtomicBool> {
-        Arc::clone(&self.stop)
-    }
-
     /// Lends `hook` to the stream's reads, or takes it back (`None`).
     ///
     /// # Safety
@@ -127,12 +121,10 @@ unsafe extern "C" fn cookie_read(cookie: *mut c_void, buf: *mut c_char, size: us
                 }
             }
         }
-        let stop = st.stop.load(Ordering::Acquire)
-            || st.hook.is_some_and(|h| {
-                // SAFETY: as for `flush` above.
-                catch_unwind(AssertUnwindSafe(|| unsafe { (h.should_stop)(h.data) }))
-                    .unwrap_or(true)
-            });
+        let stop = st.hook.is_some_and(|h| {
+            // SAFETY: as for `flush` above.
+            catch_unwind(AssertUnwindSafe(|| unsafe { (h.should_stop)(h.data) })).unwrap_or(true)
+        });
         if stop {
             set_errno(libc::EINTR);
             return -1;
@@ -148,18 +140,12 @@ unsafe extern "C" fn cookie_close(cookie: *mut c_void) -> c_int {
     unsafe { libc::close(st.fd) }
 }
 
-/// Whether reads of `fd` can wait for input indefinitely (a pipe, FIFO, socket or terminal)
-/// rather than end at the end of a file.
+/// Whether reads of a file of this `st_mode` can wait for input indefinitely (a pipe, FIFO,
+/// socket or terminal) rather than end at the end of a file.
 #[cfg(target_os = "linux")]
-pub fn is_stream(fd: RawFd) -> bool {
-    // SAFETY: an all-zero `stat` is a valid value to be overwritten.
-    let mut st: libc::stat = unsafe { std::mem::zeroed() };
-    // SAFETY: `st` is a valid out-pointer.
-    if unsafe { libc::fstat(fd, &mut st) } != 0 {
-        return false;
-    }
+pub fn waits_for_input(mode: libc::mode_t) -> bool {
     matches!(
-        st.st_mode & libc::S_IFMT,
+        mode & libc::S_IFMT,
         libc::S_IFIFO | libc::S_IFSOCK | libc::S_IFCHR
     )
 }
@@ -167,12 +153,7 @@ pub fn is_stream(fd: RawFd) -> bool {
 /// A read stream over `fd` (which it takes over) with the reads above.
 #[cfg(target_os = "linux")]
 pub fn open_stream(fd: RawFd) -> io::Result<(*mut libc::FILE, StreamHandle)> {
-    let stop = Arc::new(AtomicBool::new(false));
-    let state = Box::into_raw(Box::new(State {
-        fd,
-        stop: Arc::clone(&stop),
-        hook: None,
-    }));
+    let state = Box::into_raw(Box::new(State { fd, hook: None }));
     let funcs = CookieIoFunctions {
         read: Some(cookie_read),
         write: None,
@@ -191,12 +172,12 @@ pub fn open_stream(fd: RawFd) -> io::Result<(*mut libc::FILE, StreamHandle)> {
         }
         return Err(e);
     }
-    Ok((fp, StreamHandle { state, stop }))
+    Ok((fp, StreamHandle { state }))
 }
 
 /// Elsewhere (no `fopencookie`) stream inputs are read as files are.
 #[cfg(not(target_os = "linux"))]
-pub fn is_stream(_fd: RawFd) -> bool {
+pub fn waits_for_input(_mode: libc::mode_t) -> bool {
     false
 }
 
@@ -245,7 +226,11 @@ mod tests {
     #[test]
     fn reads_hand_over_before_waiting_and_give_up_when_told_to_stop() {
         let (r, w) = pipe();
-        assert!(is_stream(r));
+        // SAFETY: an all-zero `stat` is a valid value to be overwritten; `st` is a valid
+        // out-pointer.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        assert_eq!(unsafe { libc::fstat(r, &mut st) }, 0);
+        assert!(waits_for_input(st.st_mode));
         let (fp, handle) = open_stream(r).expect("stream");
         let lent = Lent {
             flushes: Cell::new(0),
@@ -284,21 +269,42 @@ mod tests {
     }
 
     #[test]
-    fn the_stop_flag_ends_a_wait_and_the_end_of_input_reads_as_eof() {
+    fn a_stop_from_another_thread_ends_a_wait_and_the_end_of_input_reads_as_eof() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+
+        unsafe fn no_flush(_: *const ()) {}
+        unsafe fn stopped(data: *const ()) -> bool {
+            // SAFETY: the test lends an `AtomicBool` that outlives the reads.
+            unsafe { &*data.cast::<AtomicBool>() }.load(Ordering::Acquire)
+        }
         let (r, w) = pipe();
         let (fp, handle) = open_stream(r).expect("stream");
-        let stop = handle.stop_flag();
-        let setter = std::thread::spawn(move || {
-            std::thread::sleep(std::time::Duration::from_millis(150));
-            stop.store(true, Ordering::Release);
-        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let hook = Hook {
+            data: Arc::as_ptr(&stop).cast(),
+            flush: no_flush,
+            should_stop: stopped,
+        };
+        // SAFETY: the stream is open, this thread reads it, and `stop` outlives the hook.
+        unsafe { handle.set_hook(Some(hook)) };
+        let setter = {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                std::thread::sleep(std::time::Duration::from_millis(150));
+                stop.store(true, Ordering::Release);
+            })
+        };
         let mut buf = [0u8; 4];
         // SAFETY: `fp` is open; `buf` has 4 bytes.
         let n = unsafe { libc::fread(buf.as_mut_ptr().cast(), 1, 4, fp) };
         assert_eq!(n, 0);
         let _ = setter.join();
-        // SAFETY: `fp` is open, then closed once.
-        unsafe { libc::fclose(fp) };
+        // SAFETY: the hook is taken back while `stop` lives; `fp` is open, then closed once.
+        unsafe {
+            handle.set_hook(None);
+            libc::fclose(fp);
+        }
 
         let (r, w2) = pipe();
         let (fp, _handle) = open_stream(r).expect("stream");

@@ -174,8 +174,8 @@ impl Writer {
 mod tests {
     use super::*;
 
-    /// libpcap's MAXIMUM_SNAPLEN, the JavaScript side's default: the longest record it reads back.
-    const DEFAULT_SNAPLEN: i32 = 262_144;
+    /// The JavaScript side's default: the longest record libpcap reads back.
+    use crate::capture::MAXIMUM_SNAPLEN as DEFAULT_SNAPLEN;
 
     #[test]
     fn written_packets_read_back_identical() {
