@@ -1,15 +1,15 @@
 'use strict';
 // Lookup tables for fast byte -> string conversion (node_pcap's util.js API).
 
-var int8_to_dec = new Array(256);
-var int8_to_hex = new Array(256);
-var int8_to_hex_nopad = new Array(256);
+const int8_to_dec = new Array(256);
+const int8_to_hex = new Array(256);
+const int8_to_hex_nopad = new Array(256);
 
-for (var n = 0; n < 256; n++) {
-    var h = n.toString(16);
-    int8_to_dec[n] = String(n);
-    int8_to_hex_nopad[n] = h;
-    int8_to_hex[n] = n < 16 ? '0' + h : h;
+for (let n = 0; n < 256; n++) {
+  const h = n.toString(16);
+  int8_to_dec[n] = String(n);
+  int8_to_hex_nopad[n] = h;
+  int8_to_hex[n] = n < 16 ? '0' + h : h;
 }
 
 exports.int8_to_dec = int8_to_dec;

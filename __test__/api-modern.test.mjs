@@ -10,7 +10,7 @@ import pcap, {
 } from '../index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const HTTP = path.resolve(here, '../../shared/fixtures/http-loopback.pcap');
+const HTTP = path.resolve(here, 'fixtures/http-loopback.pcap');
 const require = createRequire(import.meta.url);
 
 test('ESM: default and named imports are the CommonJS exports', () => {

@@ -11,7 +11,7 @@ const path = require('path');
 const pcap = require('..');
 
 const ROOT = path.resolve(__dirname, '..');
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
+const FIXTURES = path.resolve(__dirname, 'fixtures');
 const HTTP = path.join(FIXTURES, 'http-loopback.pcap');
 
 test('unknown interface: ENODEV naming the device', () => {

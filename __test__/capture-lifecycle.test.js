@@ -11,7 +11,7 @@ const pcap = require('..');
 const { sleep, waitFor } = require('./helpers/session');
 
 const ROOT = path.resolve(__dirname, '..');
-const HTTP = path.resolve(__dirname, '../../shared/fixtures/http-loopback.pcap');
+const HTTP = path.resolve(__dirname, 'fixtures/http-loopback.pcap');
 
 test('close() inside a packet handler: no further packet, not even from the same batch', async () => {
   const s = pcap.createOfflineSession(HTTP);

@@ -257,7 +257,7 @@ test('outfile: every delivered packet is also written, and reads back identical'
 });
 
 test('several sessions at once: two files and a live capture', async () => {
-  const file = path.resolve(__dirname, '../../shared/fixtures/http-loopback.pcap');
+  const file = path.resolve(__dirname, 'fixtures/http-loopback.pcap');
   const p = port();
   const live = pcap.createSession('lo', { filter: `udp dst port ${p}`, buffer_timeout: 0 });
   let n = 0;

@@ -10,7 +10,7 @@ const pcap = require('..');
 const { tcpdumpRead } = require('./helpers/pcapfile');
 const { readAll } = require('./helpers/session');
 
-const FIXTURES = path.resolve(__dirname, '../../shared/fixtures');
+const FIXTURES = path.resolve(__dirname, 'fixtures');
 const HTTP = path.join(FIXTURES, 'http-loopback.pcap');
 const CAPTURES = path.join(FIXTURES, 'captures');
 

@@ -25,7 +25,7 @@ const NullPacket = require('../decode/null_packet');
 const SLLPacket = require('../decode/sll_packet');
 const SLL2Packet = require('../decode/sll2_packet');
 
-const FIXTURES = path.join(__dirname, '..', '..', 'shared', 'fixtures');
+const FIXTURES = path.join(__dirname, 'fixtures');
 const files = [path.join(FIXTURES, 'http-loopback.pcap')].concat(
   fs.readdirSync(path.join(FIXTURES, 'captures')).sort().map((f) => path.join(FIXTURES, 'captures', f)));
 

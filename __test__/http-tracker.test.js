@@ -170,7 +170,7 @@ function verify(r, t0, t1, strictTimes) {
 }
 
 let PORT = 0;
-let RAWS = [];
+const RAWS = [];
 let LIVE = null;
 let T0 = 0;
 let T1 = 0;

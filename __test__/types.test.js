@@ -209,12 +209,12 @@ test('the declarations match the decoded objects (fixtures and synthetic packets
   }
 
   // Hand-built packets: DNS records, ICMPv6, IGMPv3, QinQ, SLL2, TCP options, extension headers...
-  for (const p of require('./fixtures-decode/synthetic').packets()) {
+  for (const p of require('./helpers/synthetic').packets()) {
     onPacket({ buf: p.buf, header: undefined, link_type: p.link_type });
   }
 
   // The capture fixtures, through the tracker as well.
-  const fixtures = path.resolve(__dirname, '../../shared/fixtures');
+  const fixtures = path.resolve(__dirname, 'fixtures');
   const files = [path.join(fixtures, 'http-loopback.pcap')];
   const capDir = path.join(fixtures, 'captures');
   if (fs.existsSync(capDir)) for (const f of fs.readdirSync(capDir).sort()) files.push(path.join(capDir, f));

@@ -52,7 +52,7 @@ async function main() {
   ]);
   const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 8 });
   const shortLived = new http.Agent({ keepAlive: false, maxSockets: 8 });
-  const ping = spawn('sh', ['-c', `while true; do ping -q -c 200 -i 0.002 127.0.0.1 >/dev/null 2>&1; ping -6 -q -c 200 -i 0.002 ::1 >/dev/null 2>&1; done`],
+  const ping = spawn('sh', ['-c', 'while true; do ping -q -c 200 -i 0.002 127.0.0.1 >/dev/null 2>&1; ping -6 -q -c 200 -i 0.002 ::1 >/dev/null 2>&1; done'],
     { stdio: 'ignore', detached: true });
 
   const started = Date.now();

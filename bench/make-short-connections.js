@@ -151,14 +151,14 @@ function step(c, now) {
   const C = c.cisn;
   const S = c.sisn;
   switch (c.step++) {
-  case 0: frame(c, true, 0x02, C, 0, null, now); return true;                               // SYN
-  case 1: frame(c, false, 0x12, S, C + 1, null, now); return true;                          // SYN/ACK
-  case 2: frame(c, true, 0x10, C + 1, S + 1, null, now); return true;                       // ACK
-  case 3: frame(c, true, 0x18, C + 1, S + 1, c.request, now); return true;                  // request
-  case 4: frame(c, false, 0x18, S + 1, C + 1 + q, c.response, now); return true;            // response
-  case 5: frame(c, true, 0x11, C + 1 + q, S + 1 + r, null, now); return true;               // FIN/ACK
-  case 6: frame(c, false, 0x11, S + 1 + r, C + 2 + q, null, now); return true;              // FIN/ACK
-  case 7: frame(c, true, 0x10, C + 2 + q, S + 2 + r, null, now); return false;              // ACK
+    case 0: frame(c, true, 0x02, C, 0, null, now); return true;                               // SYN
+    case 1: frame(c, false, 0x12, S, C + 1, null, now); return true;                          // SYN/ACK
+    case 2: frame(c, true, 0x10, C + 1, S + 1, null, now); return true;                       // ACK
+    case 3: frame(c, true, 0x18, C + 1, S + 1, c.request, now); return true;                  // request
+    case 4: frame(c, false, 0x18, S + 1, C + 1 + q, c.response, now); return true;            // response
+    case 5: frame(c, true, 0x11, C + 1 + q, S + 1 + r, null, now); return true;               // FIN/ACK
+    case 6: frame(c, false, 0x11, S + 1 + r, C + 2 + q, null, now); return true;              // FIN/ACK
+    case 7: frame(c, true, 0x10, C + 2 + q, S + 2 + r, null, now); return false;              // ACK
   }
   return false;
 }

@@ -53,6 +53,9 @@ session.on('packet', onPacket);
 session.on('complete', () => {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const maxRssKB = process.resourceUsage().maxRSS;
-  console.log(JSON.stringify({ impl, mode, packets: n, ms: Math.round(ms), pps: Math.round(n / ms * 1000), maxRssMB: Math.round(maxRssKB / 1024), maxRssKB, sink: sink % 7 }));
+  console.log(JSON.stringify({
+    impl, mode, packets: n, ms: Math.round(ms), pps: Math.round(n / ms * 1000),
+    maxRssMB: Math.round(maxRssKB / 1024), maxRssKB, sink: sink % 7,
+  }));
   session.close();
 });

@@ -10,44 +10,44 @@ var decodeIPv6 = internal.decodeIPv6;
 
 // Returns the payload decoder (or node_pcap's LLDP placeholder string), or null.
 function decodeEthertype(who, ethertype, emitter, raw_packet, offset) {
-    var p;
-    switch (ethertype) {
+  var p;
+  switch (ethertype) {
     case 0x0800:
-        // From the layer map when decode.packet has one for this packet (decode/_mapped.js).
-        if (internal.fromMap !== null && (p = internal.fromMap(emitter, raw_packet, offset, internal.NET_IPV4)) !== undefined) {
-            return p;
-        }
-        return decodeIPv4(emitter, raw_packet, offset);
+      // From the layer map when decode.packet has one for this packet (decode/_mapped.js).
+      if (internal.fromMap !== null && (p = internal.fromMap(emitter, raw_packet, offset, internal.NET_IPV4)) !== undefined) {
+        return p;
+      }
+      return decodeIPv4(emitter, raw_packet, offset);
     case 0x0806:
-        return new Arp(emitter).decode(raw_packet, offset);
+      return new Arp(emitter).decode(raw_packet, offset);
     case 0x86dd:
-        if (internal.fromMap !== null && (p = internal.fromMap(emitter, raw_packet, offset, internal.NET_IPV6)) !== undefined) {
-            return p;
-        }
-        return decodeIPv6(emitter, raw_packet, offset);
+      if (internal.fromMap !== null && (p = internal.fromMap(emitter, raw_packet, offset, internal.NET_IPV6)) !== undefined) {
+        return p;
+      }
+      return decodeIPv6(emitter, raw_packet, offset);
     case 0x88cc:
-        return 'need to implement LLDP';
+      return 'need to implement LLDP';
     default:
-        internal.debug('node_pcap: ' + who + '() - Don\'t know how to decode ethertype ' + ethertype);
-        return null;
-    }
+      internal.debug('node_pcap: ' + who + '() - Don\'t know how to decode ethertype ' + ethertype);
+      return null;
+  }
 }
 
 function ethertypeName(ethertype) {
-    switch (ethertype) {
+  switch (ethertype) {
     case 0x0800: return ' IPv4';
     case 0x0806: return ' ARP';
     case 0x86dd: return ' IPv6';
     case 0x88cc: return ' LLDP';
     default: return ' ethertype ' + ethertype;
-    }
+  }
 }
 
 var PACKET_TYPES = ['recv_us', 'broadcast', 'multicast', 'remote_remote', 'sent_us'];
 
 // SLL/SLL2 packet type names.
 function packetTypeName(t) {
-    return t >= 0 && t < PACKET_TYPES.length ? PACKET_TYPES[t] : '';
+  return t >= 0 && t < PACKET_TYPES.length ? PACKET_TYPES[t] : '';
 }
 
 module.exports = { packetTypeName: packetTypeName, decodeEthertype: decodeEthertype, ethertypeName: ethertypeName };

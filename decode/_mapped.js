@@ -46,72 +46,72 @@ var LINK_IP = S.LINK_IP;
 // when they changed, the layer is decoded by the checked readers instead.
 // IPv4: version and header length, total length, fragment offset, protocol.
 function sameIPv4(r, m, o, no, to, seg, fl) {
-    var hl = to - no;
-    if (r[no] !== (0x40 | (hl >> 2)) || r[no + 9] !== m[o + 6] || ((r[no + 6] & 0x1f) | r[no + 7]) !== 0) {
-        return false;
-    }
-    var length = (r[no + 2] << 8) | r[no + 3];
-    return (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? length === 0 : length - hl === seg;
+  var hl = to - no;
+  if (r[no] !== (0x40 | (hl >> 2)) || r[no + 9] !== m[o + 6] || ((r[no + 6] & 0x1f) | r[no + 7]) !== 0) {
+    return false;
+  }
+  var length = (r[no + 2] << 8) | r[no + 3];
+  return (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? length === 0 : length - hl === seg;
 }
 
 // IPv6 (without extension headers): version, next header, payload length.
 function sameIPv6(r, m, o, no, seg, fl) {
-    if ((r[no] >> 4) !== 6 || r[no + 6] !== m[o + 6]) { return false; }
-    var length = (r[no + 4] << 8) | r[no + 5];
-    return (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? length === 0 : length === seg;
+  if ((r[no] >> 4) !== 6 || r[no + 6] !== m[o + 6]) { return false; }
+  var length = (r[no + 4] << 8) | r[no + 5];
+  return (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? length === 0 : length === seg;
 }
 
 // The transport layer: TCP and UDP from the map; ICMP, IGMP, ICMPv6, a decoder registered by
 // the user, ... check their own formats.
 function transport(Decoder, emitter, r, m, o, to, seg, fl) {
-    if ((fl & F_TRANSPORT) !== 0) {
-        if (Decoder === TCP) {
-            return mappedTCP(emitter, r, to, seg, m[o + 10] | (m[o + 11] << 8), (fl & F_USUAL_TCP_OPTIONS) !== 0,
-                view.ab, view.base);
-        }
-        if (Decoder === UDP) {
-            return mappedUDP(emitter, r, to);
-        }
+  if ((fl & F_TRANSPORT) !== 0) {
+    if (Decoder === TCP) {
+      return mappedTCP(emitter, r, to, seg, m[o + 10] | (m[o + 11] << 8), (fl & F_USUAL_TCP_OPTIONS) !== 0,
+        view.ab, view.base);
     }
-    return decodeNext(Decoder, emitter, r, to, seg);
+    if (Decoder === UDP) {
+      return mappedUDP(emitter, r, to);
+    }
+  }
+  return decodeNext(Decoder, emitter, r, to, seg);
 }
 
 function ipv4(emitter, r, m, o) {
-    var no = m[o + 4] | (m[o + 5] << 8);
-    var fl = m[o + 14];
-    var proto = m[o + 6];
-    var Decoder = protocols[proto];
-    if ((fl & F_FRAGMENT) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
-        return decodeIPv4(emitter, r, no);
-    }
-    var to = m[o + 8] | (m[o + 9] << 8);
-    var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
-    if (!sameIPv4(r, m, o, no, to, seg, fl)) { return undefined; }
-    var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
-    return builtIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], r[no + 6], proto, payload);
+  var no = m[o + 4] | (m[o + 5] << 8);
+  var fl = m[o + 14];
+  var proto = m[o + 6];
+  var Decoder = protocols[proto];
+  if ((fl & F_FRAGMENT) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
+    return decodeIPv4(emitter, r, no);
+  }
+  var to = m[o + 8] | (m[o + 9] << 8);
+  var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
+  if (!sameIPv4(r, m, o, no, to, seg, fl)) { return undefined; }
+  var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
+  return builtIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], r[no + 6], proto, payload);
 }
 
 function ipv6(emitter, r, m, o) {
-    var no = m[o + 4] | (m[o + 5] << 8);
-    var fl = m[o + 14];
-    var nextHeader = m[o + 6];
-    var Decoder = protocols[nextHeader];
-    if ((fl & F_IPV6_EXTS) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
-        return decodeIPv6(emitter, r, no);
-    }
-    var to = m[o + 8] | (m[o + 9] << 8);
-    var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
-    if (!sameIPv6(r, m, o, no, seg, fl)) { return undefined; }
-    var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
-    return builtIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], nextHeader, payload);
+  var no = m[o + 4] | (m[o + 5] << 8);
+  var fl = m[o + 14];
+  var nextHeader = m[o + 6];
+  var Decoder = protocols[nextHeader];
+  if ((fl & F_IPV6_EXTS) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
+    return decodeIPv6(emitter, r, no);
+  }
+  var to = m[o + 8] | (m[o + 9] << 8);
+  var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
+  if (!sameIPv6(r, m, o, no, seg, fl)) { return undefined; }
+  var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
+  return builtIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], nextHeader, payload);
 }
 
 // The network layer of a map whose status is OK, or undefined when it is neither IPv4 nor IPv6.
 function network(emitter, r, m, o) {
-    var net = m[o + 3];
-    if (net === NET_IPV4) { return ipv4(emitter, r, m, o); }
-    if (net === NET_IPV6) { return ipv6(emitter, r, m, o); }
-    return undefined;
+  var net = m[o + 3];
+  if (net === NET_IPV4) { return ipv4(emitter, r, m, o); }
+  if (net === NET_IPV6) { return ipv6(emitter, r, m, o); }
+  return undefined;
 }
 
 // The common layouts (src/structure.rs, map byte 15 "shape"): untagged Ethernet or raw IP, IPv4
@@ -123,66 +123,66 @@ var SHAPE_TCP = 1;
 var SHAPE_IPV6 = 2;
 var SHAPE_ETHERNET = 4;
 function decodeShape(emitter, r, m, o, ab, base) {
-    // Every map byte is read before the first event: a listener may decode another packet, and
-    // a computed map lives in a shared scratch buffer.
-    var sh = m[o + 15];
-    var no = m[o + 4] | (m[o + 5] << 8);
-    var to = m[o + 8] | (m[o + 9] << 8);
-    var hl = m[o + 10] | (m[o + 11] << 8);
-    var seg = m[o + 12] | (m[o + 13] << 8);
-    var proto = m[o + 6];
-    var v6 = (sh & SHAPE_IPV6) !== 0;
-    if (nesting.depth >= internal.MAX_DEPTH ||
+  // Every map byte is read before the first event: a listener may decode another packet, and
+  // a computed map lives in a shared scratch buffer.
+  var sh = m[o + 15];
+  var no = m[o + 4] | (m[o + 5] << 8);
+  var to = m[o + 8] | (m[o + 9] << 8);
+  var hl = m[o + 10] | (m[o + 11] << 8);
+  var seg = m[o + 12] | (m[o + 13] << 8);
+  var proto = m[o + 6];
+  var v6 = (sh & SHAPE_IPV6) !== 0;
+  if (nesting.depth >= internal.MAX_DEPTH ||
         ((sh & SHAPE_ETHERNET) !== 0 && ((r[12] << 8) | r[13]) !== (v6 ? 0x86dd : 0x0800)) ||
         !(v6 ? sameIPv6(r, m, o, no, seg, m[o + 14]) : sameIPv4(r, m, o, no, to, seg, m[o + 14]))) {
-        return undefined;
-    }
-    var l4;
-    if ((sh & SHAPE_TCP) !== 0) {
-        if (protocols[6] !== TCP) { return undefined; }
-        l4 = mappedTCP(emitter, r, to, seg, hl, true, ab, base);
-    } else {
-        if (protocols[17] !== UDP) { return undefined; }
-        l4 = mappedUDP(emitter, r, to);
-    }
-    var ip = v6 ? builtIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], proto, l4) :
-        builtIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], r[no + 6], proto, l4);
-    counts.mapped++;
-    if ((sh & SHAPE_ETHERNET) !== 0) {
-        return new DecodedEthernet(emitter, r, 0, v6 ? 0x86dd : 0x0800, ip);
-    }
-    return ip;
+    return undefined;
+  }
+  var l4;
+  if ((sh & SHAPE_TCP) !== 0) {
+    if (protocols[6] !== TCP) { return undefined; }
+    l4 = mappedTCP(emitter, r, to, seg, hl, true, ab, base);
+  } else {
+    if (protocols[17] !== UDP) { return undefined; }
+    l4 = mappedUDP(emitter, r, to);
+  }
+  var ip = v6 ? builtIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], proto, l4) :
+    builtIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], r[no + 6], proto, l4);
+  counts.mapped++;
+  if ((sh & SHAPE_ETHERNET) !== 0) {
+    return new DecodedEthernet(emitter, r, 0, v6 ? 0x86dd : 0x0800, ip);
+  }
+  return ip;
 }
 
 // Statuses whose network layer is complete and valid: OK, and a transport header that is
 // truncated or malformed (the checked TCP/UDP decoders then say how).
 function usable(status) {
-    return status === 0 || status === 6 || status === 7;
+  return status === 0 || status === 6 || status === 7;
 }
 
 // decode.packet's payload for `r` with its map at m[o..o+24], or undefined when the map does not
 // describe a layout built here directly (untagged Ethernet, raw IP).
 function decodeMapped(emitter, r, m, o) {
-    if (!usable(m[o + 7])) { return undefined; }
-    view.ab = found.ab;
-    view.base = found.base;
-    var link = m[o + 1];
-    var net = m[o + 3];
-    var p;
-    if (link === LINK_ETHERNET) {
-        // VLAN tags go through the Ethernet decoder; the ethertype must still name the network layer.
-        if (m[o + 2] !== 0 || ((r[12] << 8) | r[13]) !== (net === NET_IPV6 ? 0x86dd : 0x0800)) { return undefined; }
-        p = network(emitter, r, m, o);
-        if (p === undefined) { return undefined; }
-        counts.mapped++;
-        return new DecodedEthernet(emitter, r, 0, net === NET_IPV4 ? 0x0800 : 0x86dd, p);
-    }
-    if (link === LINK_IP) {
-        p = network(emitter, r, m, o);
-        if (p !== undefined) { counts.mapped++; }
-        return p;
-    }
-    return undefined;
+  if (!usable(m[o + 7])) { return undefined; }
+  view.ab = found.ab;
+  view.base = found.base;
+  var link = m[o + 1];
+  var net = m[o + 3];
+  var p;
+  if (link === LINK_ETHERNET) {
+    // VLAN tags go through the Ethernet decoder; the ethertype must still name the network layer.
+    if (m[o + 2] !== 0 || ((r[12] << 8) | r[13]) !== (net === NET_IPV6 ? 0x86dd : 0x0800)) { return undefined; }
+    p = network(emitter, r, m, o);
+    if (p === undefined) { return undefined; }
+    counts.mapped++;
+    return new DecodedEthernet(emitter, r, 0, net === NET_IPV4 ? 0x0800 : 0x86dd, p);
+  }
+  if (link === LINK_IP) {
+    p = network(emitter, r, m, o);
+    if (p !== undefined) { counts.mapped++; }
+    return p;
+  }
+  return undefined;
 }
 
 // Other link layers (VLAN-tagged Ethernet, SLL, SLL2, NULL, LOOP) are decoded by their own
@@ -191,35 +191,35 @@ function decodeMapped(emitter, r, m, o) {
 var current = { r: null, m: null, o: 0, ab: null, base: 0 };
 
 function setCurrent(r, m, o) {
-    if (usable(m[o + 7])) {
-        current.r = r;
-        current.m = m;
-        current.o = o;
-        current.ab = found.ab;
-        current.base = found.base;
-    }
+  if (usable(m[o + 7])) {
+    current.r = r;
+    current.m = m;
+    current.o = o;
+    current.ab = found.ab;
+    current.base = found.base;
+  }
 }
 
 function clearCurrent() {
-    current.r = null;
-    current.m = null;
+  current.r = null;
+  current.m = null;
 }
 
 // The network layer of kind `net` (NET_IPV4 or NET_IPV6: what the link header names) at `offset`
 // of `r` from the current map, or undefined. Link decoders emit nothing before they ask, so the
 // map (possibly the shared scratch one) is still this packet's.
 function fromMap(emitter, r, offset, net) {
-    var c = current;
-    if (c.r !== r || c.m === null) { return undefined; }
-    var m = c.m, o = c.o;
-    if ((m[o + 4] | (m[o + 5] << 8)) !== offset || m[o + 3] !== net) { return undefined; }
-    c.r = null;
-    c.m = null;
-    view.ab = c.ab;
-    view.base = c.base;
-    var p = network(emitter, r, m, o);
-    if (p !== undefined) { counts.mapped++; }
-    return p;
+  var c = current;
+  if (c.r !== r || c.m === null) { return undefined; }
+  var m = c.m, o = c.o;
+  if ((m[o + 4] | (m[o + 5] << 8)) !== offset || m[o + 3] !== net) { return undefined; }
+  c.r = null;
+  c.m = null;
+  view.ab = c.ab;
+  view.base = c.base;
+  var p = network(emitter, r, m, o);
+  if (p !== undefined) { counts.mapped++; }
+  return p;
 }
 internal.fromMap = fromMap;
 internal.NET_IPV4 = NET_IPV4;

@@ -10,16 +10,16 @@ var decodeUDP = internal.decodeUDP;
 var nesting = internal.nesting;
 
 function decodeNext(Decoder, emitter, raw_packet, offset, len) {
-    if (Decoder === TCP) {
-        return decodeTCP(emitter, raw_packet, offset, len);
-    }
-    if (Decoder === UDP) {
-        return decodeUDP(emitter, raw_packet, offset);
-    }
-    nesting.depth++;
-    var payload = new Decoder(emitter).decode(raw_packet, offset, len);
-    nesting.depth--;
-    return payload;
+  if (Decoder === TCP) {
+    return decodeTCP(emitter, raw_packet, offset, len);
+  }
+  if (Decoder === UDP) {
+    return decodeUDP(emitter, raw_packet, offset);
+  }
+  nesting.depth++;
+  var payload = new Decoder(emitter).decode(raw_packet, offset, len);
+  nesting.depth--;
+  return payload;
 }
 
 module.exports = decodeNext;

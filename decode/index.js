@@ -10,7 +10,7 @@ exports.PcapPacket = require('./pcap_packet');
 var PcapPacket = exports.PcapPacket;
 
 function decode(packet, emitter, options) {
-    return new PcapPacket(emitter).decode(packet, options);
+  return new PcapPacket(emitter).decode(packet, options);
 }
 
 decode.packet = decode;

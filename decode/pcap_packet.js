@@ -23,144 +23,144 @@ var found = structure.found;
 // Link types with a layer map (src/structure.rs); radiotap and 802.11 have none.
 var MAPPED_LINKS = Object.create(null);
 ['LINKTYPE_ETHERNET', 'LINKTYPE_RAW', 'LINKTYPE_IPV4', 'LINKTYPE_IPV6', 'LINKTYPE_NULL', 'LINKTYPE_LOOP',
-    'LINKTYPE_LINUX_SLL', 'LINKTYPE_LINUX_SLL2'].forEach(function (lt) { MAPPED_LINKS[lt] = true; });
+  'LINKTYPE_LINUX_SLL', 'LINKTYPE_LINUX_SLL2'].forEach(function (lt) { MAPPED_LINKS[lt] = true; });
 
 // The 16-byte per-packet header: tv_sec, tv_usec, caplen, len (u32 little-endian).
 function PcapHeader(raw_header) {
-    var h = raw_header;
-    this.tv_sec = ((h[3] << 24) >>> 0) + ((h[2] << 16) | (h[1] << 8) | h[0]);
-    this.tv_usec = ((h[7] << 24) >>> 0) + ((h[6] << 16) | (h[5] << 8) | h[4]);
-    this.caplen = ((h[11] << 24) >>> 0) + ((h[10] << 16) | (h[9] << 8) | h[8]);
-    this.len = ((h[15] << 24) >>> 0) + ((h[14] << 16) | (h[13] << 8) | h[12]);
+  var h = raw_header;
+  this.tv_sec = ((h[3] << 24) >>> 0) + ((h[2] << 16) | (h[1] << 8) | h[0]);
+  this.tv_usec = ((h[7] << 24) >>> 0) + ((h[6] << 16) | (h[5] << 8) | h[4]);
+  this.caplen = ((h[11] << 24) >>> 0) + ((h[10] << 16) | (h[9] << 8) | h[8]);
+  this.len = ((h[15] << 24) >>> 0) + ((h[14] << 16) | (h[13] << 8) | h[12]);
 }
 
 function syntheticHeader(length) {
-    var h = Buffer.alloc(16);
-    h.writeUInt32LE(length, 8);
-    h.writeUInt32LE(length, 12);
-    return h;
+  var h = Buffer.alloc(16);
+  h.writeUInt32LE(length, 8);
+  h.writeUInt32LE(length, 12);
+  return h;
 }
 
 function PcapPacket(emitter) {
-    this.link_type = null;
-    this.pcap_header = null;
-    this.payload = null;
-    this.emitter = emitter;
+  this.link_type = null;
+  this.pcap_header = null;
+  this.payload = null;
+  this.emitter = emitter;
 }
 
 // packet_with_header: {buf, header, link_type}. A bare Buffer is taken as an
 // Ethernet frame with a zero timestamp.
 PcapPacket.prototype.decode = function (packet_with_header, options) {
-    var pwh = packet_with_header;
-    var buf, header;
-    if (Buffer.isBuffer(pwh)) {
-        this.link_type = 'LINKTYPE_ETHERNET';
-        buf = pwh;
-        header = syntheticHeader(buf.length);
-    } else if (pwh !== null && typeof pwh === 'object' && Buffer.isBuffer(pwh.buf)) {
-        this.link_type = pwh.link_type;
-        buf = pwh.buf;
-        header = pwh.header;
-        if (!Buffer.isBuffer(header) || header.length < 16) {
-            header = syntheticHeader(buf.length);
-        }
-    } else {
-        this._error = 'decode expects {buf, header, link_type} or a Buffer';
-        return this;
+  var pwh = packet_with_header;
+  var buf, header;
+  if (Buffer.isBuffer(pwh)) {
+    this.link_type = 'LINKTYPE_ETHERNET';
+    buf = pwh;
+    header = syntheticHeader(buf.length);
+  } else if (pwh !== null && typeof pwh === 'object' && Buffer.isBuffer(pwh.buf)) {
+    this.link_type = pwh.link_type;
+    buf = pwh.buf;
+    header = pwh.header;
+    if (!Buffer.isBuffer(header) || header.length < 16) {
+      header = syntheticHeader(buf.length);
     }
-    var hdr = new PcapHeader(header);
-    this.pcap_header = hdr;
-    if (buf.length > hdr.caplen) {
-        buf = buf.subarray(0, hdr.caplen);
-    }
-
-    try {
-        this.payload = decodeBody(this, buf, options);
-    } catch (e) {
-        // Last resort: the decoders check their bounds, so this should not happen.
-        mapped.clearCurrent();
-        internal.nesting.depth = 0;
-        this._error = 'decoder failure: ' + (e && e.message);
-        internal.debug('PcapPacket.decode: ' + (e && e.stack));
-    }
+  } else {
+    this._error = 'decode expects {buf, header, link_type} or a Buffer';
     return this;
+  }
+  var hdr = new PcapHeader(header);
+  this.pcap_header = hdr;
+  if (buf.length > hdr.caplen) {
+    buf = buf.subarray(0, hdr.caplen);
+  }
+
+  try {
+    this.payload = decodeBody(this, buf, options);
+  } catch (e) {
+    // Last resort: the decoders check their bounds, so this should not happen.
+    mapped.clearCurrent();
+    internal.nesting.depth = 0;
+    this._error = 'decoder failure: ' + (e && e.message);
+    internal.debug('PcapPacket.decode: ' + (e && e.stack));
+  }
+  return this;
 };
 
 // The link layer and what it carries. A packet its session is emitting, in one of the common
 // layouts, is built straight from the layer map its capture thread wrote (decode/_mapped.js).
 function decodeBody(self, buf, options) {
-    var e = emitting;
-    if (buf === e.buf) {
-        var src = e.source;
-        var o = e.at;
-        var m = src.batch;
-        if (m[o + 15] >= 0x80 && src.state.link === self.link_type) {
-            var p = decodeShape(self.emitter, buf, m, o, src.ab, src.base + o + MAP_LEN);
-            if (p !== undefined) {
-                sources.thread++;
-                return p;
-            }
-        }
+  var e = emitting;
+  if (buf === e.buf) {
+    var src = e.source;
+    var o = e.at;
+    var m = src.batch;
+    if (m[o + 15] >= 0x80 && src.state.link === self.link_type) {
+      var p = decodeShape(self.emitter, buf, m, o, src.ab, src.base + o + MAP_LEN);
+      if (p !== undefined) {
+        sources.thread++;
+        return p;
+      }
     }
-    return decodeGeneral(self, buf, options);
+  }
+  return decodeGeneral(self, buf, options);
 }
 
 // Everything else: the packet's map (its thread's, or one computed now), built from where it
 // vouches for the layout; otherwise by the decoders' checked readers.
 function decodeGeneral(self, buf, options) {
-    var lt = self.link_type;
-    var emitter = self.emitter;
-    var haveMap = MAPPED_LINKS[lt] === true && structure.locate(buf, lt);
-    if (haveMap) {
-        var payload = (found.bytes[found.at + 15] & 0x80) !== 0 ?
-            decodeShape(emitter, buf, found.bytes, found.at, found.ab, found.base) : undefined;
-        if (payload === undefined) { payload = decodeMapped(emitter, buf, found.bytes, found.at); }
-        if (payload !== undefined) { return payload; }
-        // The link decoders ask decode/_mapped.js for the network layer.
-        mapped.setCurrent(buf, found.bytes, found.at);
-    }
-    var p = lt === 'LINKTYPE_ETHERNET' ? decodeEthernet(emitter, buf, 0) : decodeLink(self, buf, options);
-    if (haveMap) { mapped.clearCurrent(); }
-    return p;
+  var lt = self.link_type;
+  var emitter = self.emitter;
+  var haveMap = MAPPED_LINKS[lt] === true && structure.locate(buf, lt);
+  if (haveMap) {
+    var payload = (found.bytes[found.at + 15] & 0x80) !== 0 ?
+      decodeShape(emitter, buf, found.bytes, found.at, found.ab, found.base) : undefined;
+    if (payload === undefined) { payload = decodeMapped(emitter, buf, found.bytes, found.at); }
+    if (payload !== undefined) { return payload; }
+    // The link decoders ask decode/_mapped.js for the network layer.
+    mapped.setCurrent(buf, found.bytes, found.at);
+  }
+  var p = lt === 'LINKTYPE_ETHERNET' ? decodeEthernet(emitter, buf, 0) : decodeLink(self, buf, options);
+  if (haveMap) { mapped.clearCurrent(); }
+  return p;
 }
 
 function decodeLink(self, buf, options) {
-    var emitter = self.emitter;
-    switch (self.link_type) {
+  var emitter = self.emitter;
+  switch (self.link_type) {
     case 'LINKTYPE_ETHERNET':
-        return decodeEthernet(emitter, buf, 0);
+      return decodeEthernet(emitter, buf, 0);
     case 'LINKTYPE_NULL':
-        return new NullPacket(emitter).decode(buf, 0, options);
+      return new NullPacket(emitter).decode(buf, 0, options);
     case 'LINKTYPE_LOOP':
-        return new NullPacket(emitter).decodeLoop(buf, 0);
+      return new NullPacket(emitter).decodeLoop(buf, 0);
     case 'LINKTYPE_RAW':
-        // DLT_RAW carries IPv4 or IPv6: the version nibble tells which.
-        if (buf.length > 0 && (buf[0] >> 4) === 6) {
-            return new IPv6(emitter).decode(buf, 0);
-        }
-        return new IPv4(emitter).decode(buf, 0, options);
-    case 'LINKTYPE_IPV4':
-        return new IPv4(emitter).decode(buf, 0);
-    case 'LINKTYPE_IPV6':
+      // DLT_RAW carries IPv4 or IPv6: the version nibble tells which.
+      if (buf.length > 0 && (buf[0] >> 4) === 6) {
         return new IPv6(emitter).decode(buf, 0);
+      }
+      return new IPv4(emitter).decode(buf, 0, options);
+    case 'LINKTYPE_IPV4':
+      return new IPv4(emitter).decode(buf, 0);
+    case 'LINKTYPE_IPV6':
+      return new IPv6(emitter).decode(buf, 0);
     case 'LINKTYPE_IEEE802_11_RADIO':
-        return new RadioPacket(emitter).decode(buf, 0, options);
+      return new RadioPacket(emitter).decode(buf, 0, options);
     case 'LINKTYPE_IEEE802_11':
     case 'Unknown linktype 105':
-        return new RadioFrame(emitter).decode(buf, 0);
+      return new RadioFrame(emitter).decode(buf, 0);
     case 'LINKTYPE_LINUX_SLL':
-        return new SLLPacket(emitter).decode(buf, 0, options);
+      return new SLLPacket(emitter).decode(buf, 0, options);
     case 'LINKTYPE_LINUX_SLL2':
-        return new SLL2Packet(emitter).decode(buf, 0);
+      return new SLL2Packet(emitter).decode(buf, 0);
     default:
-        self._error = 'unsupported link type ' + self.link_type;
-        internal.debug('node_pcap: PcapPacket.decode - Don\'t yet know how to decode link type ' + self.link_type);
-        return null;
-    }
+      self._error = 'unsupported link type ' + self.link_type;
+      internal.debug('node_pcap: PcapPacket.decode - Don\'t yet know how to decode link type ' + self.link_type);
+      return null;
+  }
 }
 
 PcapPacket.prototype.toString = function () {
-    return this.link_type + ' ' + this.payload;
+  return this.link_type + ' ' + this.payload;
 };
 
 module.exports = PcapPacket;

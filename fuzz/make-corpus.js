@@ -10,7 +10,7 @@ const native = require('../lib/native');
 
 const DLTS = [0, 1, 12, 14, 101, 108, 113, 127, 228, 229, 276];
 const out = path.resolve(process.argv[2] || path.join(__dirname, 'corpus', 'structure'));
-const fixtures = path.join(__dirname, '..', '..', 'shared', 'fixtures');
+const fixtures = path.join(__dirname, '..', '__test__', 'fixtures');
 fs.mkdirSync(out, { recursive: true });
 
 const files = [path.join(fixtures, 'http-loopback.pcap')];

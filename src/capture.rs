@@ -839,7 +839,7 @@ mod tests {
     }
 
     fn fixture(name: &str) -> String {
-        format!("{}/../shared/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+        format!("{}/__test__/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
     }
 
     fn start_offline(cfg: &OfflineConfig) -> (Arc<Core>, mpsc::Receiver<()>) {

@@ -3,12 +3,12 @@ var radioUtils = require('./radio_utils');
 
 // Probe request body: tags only.
 function RadioProbeFrame() {
-    this.tags = undefined;
+  this.tags = undefined;
 }
 
 RadioProbeFrame.prototype.decode = function (raw_packet, offset) {
-    this.tags = radioUtils.parseTags(raw_packet, offset);
-    return this;
+  this.tags = radioUtils.parseTags(raw_packet, offset);
+  return this;
 };
 
 module.exports = RadioProbeFrame;

@@ -5,25 +5,25 @@ var protocols = require('../ip_protocols');
 
 // Shared by the extension header classes: decode what follows this header.
 function decodeNext(self, raw_packet, offset, len) {
-    var Decoder = protocols[self.nextHeader];
-    if (Decoder === undefined) {
-        self.protocolName = 'Unknown';
-    } else if (offset > raw_packet.length) {
-        self._error = 'truncated extension header: ' + (offset - raw_packet.length) + ' bytes missing';
-    } else if (internal.nesting.depth >= internal.MAX_DEPTH) {
-        self._error = 'too many nested headers';
-    } else {
-        internal.nesting.depth++;
-        self.payload = new Decoder(self.emitter).decode(raw_packet, offset, len);
-        internal.nesting.depth--;
-    }
-    return self;
+  var Decoder = protocols[self.nextHeader];
+  if (Decoder === undefined) {
+    self.protocolName = 'Unknown';
+  } else if (offset > raw_packet.length) {
+    self._error = 'truncated extension header: ' + (offset - raw_packet.length) + ' bytes missing';
+  } else if (internal.nesting.depth >= internal.MAX_DEPTH) {
+    self._error = 'too many nested headers';
+  } else {
+    internal.nesting.depth++;
+    self.payload = new Decoder(self.emitter).decode(raw_packet, offset, len);
+    internal.nesting.depth--;
+  }
+  return self;
 }
 
 function extensionToString() {
-    var p = this.payload;
-    var ret = (p === undefined || p === null) ? 'proto ' + this.nextHeader : p.constructor.name;
-    return ret + ' ' + p;
+  var p = this.payload;
+  var ret = (p === undefined || p === null) ? 'proto ' + this.nextHeader : p.constructor.name;
+  return ret + ' ' + p;
 }
 
 module.exports = { decodeNext: decodeNext, extensionToString: extensionToString };

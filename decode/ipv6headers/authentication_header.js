@@ -7,26 +7,26 @@ module.exports = AuthenticationHeader;
 // IP Authentication Header (51), RFC 4302. Its length field counts 4-octet
 // units minus 2, unlike the other extension headers.
 function AuthenticationHeader(emitter) {
-    this.payload = undefined;
-    this.nextHeader = undefined;
-    this.headerLength = undefined;
-    this.spi = undefined;
-    this.sequence = undefined;
-    if (emitter) { internal.hidden(this, 'emitter', emitter); }
+  this.payload = undefined;
+  this.nextHeader = undefined;
+  this.headerLength = undefined;
+  this.spi = undefined;
+  this.sequence = undefined;
+  if (emitter) { internal.hidden(this, 'emitter', emitter); }
 }
 
 AuthenticationHeader.prototype.decode = function (raw_packet, offset, len) {
-    if (typeof len !== 'number') { len = raw_packet.length - offset; }
-    if (!(raw_packet.length - offset >= 12)) {
-        this.nextHeader = internal.u8(raw_packet, offset);
-        this._error = 'truncated authentication header';
-        return this;
-    }
-    this.nextHeader = raw_packet[offset];
-    this.headerLength = (raw_packet[offset + 1] + 2) * 4;
-    this.spi = internal.u32(raw_packet, offset + 4);
-    this.sequence = internal.u32(raw_packet, offset + 8);
-    return chain.decodeNext(this, raw_packet, offset + this.headerLength, len - this.headerLength);
+  if (typeof len !== 'number') { len = raw_packet.length - offset; }
+  if (!(raw_packet.length - offset >= 12)) {
+    this.nextHeader = internal.u8(raw_packet, offset);
+    this._error = 'truncated authentication header';
+    return this;
+  }
+  this.nextHeader = raw_packet[offset];
+  this.headerLength = (raw_packet[offset + 1] + 2) * 4;
+  this.spi = internal.u32(raw_packet, offset + 4);
+  this.sequence = internal.u32(raw_packet, offset + 8);
+  return chain.decodeNext(this, raw_packet, offset + this.headerLength, len - this.headerLength);
 };
 
 AuthenticationHeader.prototype.toString = chain.extensionToString;
