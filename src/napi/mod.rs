@@ -8,10 +8,10 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 
 use crate::capture::{
-    self, Core, LiveConfig, OfflineConfig, Prepared, Waker, DEFAULT_APP_BUFFER_BYTES,
+    self, Core, Injector, LiveConfig, OfflineConfig, Prepared, Waker, DEFAULT_APP_BUFFER_BYTES,
     DEFAULT_BATCH_BYTES,
 };
-use crate::error::{CapError, PERM_HINT};
+use crate::error::CapError;
 use crate::queue::{Finish, Pool, Take, RECORD_HEADER};
 use crate::structure::{self, MAP_LEN};
 use crate::writer::Writer;
@@ -113,10 +113,8 @@ pub struct OfflineOptions {
 pub struct NativeSession {
     core: Option<Arc<Core>>,
     link_type: i32,
-    live: bool,
-    device: String,
     warnings: Vec<String>,
-    injector: Option<pcap::Capture<pcap::Active>>,
+    injector: Injector,
 }
 
 impl NativeSession {
@@ -126,6 +124,11 @@ impl NativeSession {
         on_wake: Function<'_, (), Unknown<'static>>,
     ) -> Result<Self> {
         let live = prepared.is_live();
+        let injector = if live {
+            Injector::live(&device)
+        } else {
+            Injector::offline()
+        };
         let link_type = prepared.link_type;
         let warnings = prepared.warnings.clone();
         let waker = make_waker(on_wake)?;
@@ -133,10 +136,8 @@ impl NativeSession {
         Ok(NativeSession {
             core: Some(core),
             link_type,
-            live,
-            device,
             warnings,
-            injector: None,
+            injector,
         })
     }
 
@@ -241,7 +242,7 @@ impl NativeSession {
         if let Some(core) = self.core.take() {
             core.stop();
         }
-        self.injector = None;
+        self.injector.close();
     }
 
     /// `[ps_recv, ps_drop, ps_ifdrop, app_drop, packets_read, queued_bytes]`.
@@ -267,40 +268,7 @@ impl NativeSession {
     #[napi]
     pub fn inject(&mut self, data: &[u8]) -> Result<()> {
         self.core()?;
-        if !self.live {
-            return Err(js_error(CapError::new(
-                "ENOTSUP",
-                "inject() needs a live session; this session reads a file",
-            )));
-        }
-        if self.injector.is_none() {
-            let device = self.device.as_str();
-            let mut cap = pcap::Capture::from_device(device)
-                .and_then(|c| c.snaplen(64).buffer_size(64 * 1024).timeout(1).open())
-                .map_err(|e| {
-                    let msg = crate::error::pcap_text(&e);
-                    js_error(if msg.to_ascii_lowercase().contains("permit") {
-                        CapError::new("EPERM", format!("{device}: {msg}; {PERM_HINT}"))
-                    } else {
-                        CapError::new(
-                            "EINJECT",
-                            format!("{device}: cannot open a send handle: {msg}"),
-                        )
-                    })
-                })?;
-            // The send handle must not queue what it receives.
-            let _ = cap.filter("less 1", true);
-            self.injector = Some(cap);
-        }
-        let Some(cap) = self.injector.as_mut() else {
-            return Err(js_error(CapError::new("EINJECT", "no send handle")));
-        };
-        cap.sendpacket(data).map_err(|e| {
-            js_error(CapError::new(
-                "EINJECT",
-                format!("Pcap inject failed: {}", crate::error::pcap_text(&e)),
-            ))
-        })
+        self.injector.send(data).map_err(js_error)
     }
 }
 
