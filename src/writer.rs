@@ -7,7 +7,7 @@ use std::ptr::NonNull;
 use pcap::{Capture, Dead};
 
 use crate::capture::capture_from_raw;
-use crate::error::{CapError, CapResult};
+use crate::error::{io_code, limit_hint, CapError, CapResult};
 use crate::ffi::{self, PktHdr};
 use crate::stdio;
 
@@ -29,15 +29,23 @@ unsafe impl Send for Dumper {}
 impl Dumper {
     /// Opens `path` (`-` is standard output, as for libpcap) for packets of the handle `pcap`:
     /// its link type, snap length and time stamp precision go into the file header. Errors are
-    /// "error opening dump file PATH: why", code EDUMP.
+    /// "error opening dump file PATH: why", code EDUMP (EMFILE/ENFILE when out of descriptors).
     ///
     /// # Safety
     /// `pcap` must be a valid `pcap_t` for the duration of the call.
     pub unsafe fn open(pcap: *mut c_void, path: &str) -> CapResult<Dumper> {
-        let fail =
-            |why: String| CapError::new("EDUMP", format!("error opening dump file {path}: {why}"));
-        let (fp, buf) =
-            stdio::open_write(path, WRITE_BUFFER).map_err(|e| fail(format!("{path}: {e}")))?;
+        let fail = |code, why: String| {
+            CapError::new(code, format!("error opening dump file {path}: {why}"))
+        };
+        let (fp, buf) = stdio::open_write(path, WRITE_BUFFER).map_err(|e| {
+            // Running out of descriptors has a code of its own; anything else is EDUMP.
+            match io_code(&e) {
+                code @ ("EMFILE" | "ENFILE") => {
+                    fail(code, format!("{path}: {e}{}", limit_hint(code)))
+                }
+                _ => fail("EDUMP", format!("{path}: {e}")),
+            }
+        })?;
         // SAFETY: `pcap` is a valid handle (caller) and `fp` a stream open for writing; on success
         // the dumper owns `fp`.
         let raw = unsafe { ffi::pcap_dump_fopen(pcap, fp) };
@@ -50,7 +58,7 @@ impl Dumper {
                     .into_owned();
                 // SAFETY: on failure the stream is still ours; closed once, before `buf` is freed.
                 unsafe { libc::fclose(fp) };
-                Err(fail(why))
+                Err(fail("EDUMP", why))
             }
         }
     }

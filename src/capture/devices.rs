@@ -3,7 +3,7 @@
 
 use std::ffi::{c_char, CStr, CString};
 
-use crate::error::{pcap_text, CapError, CapResult, PERM_HINT};
+use crate::error::{pcap_error, pcap_text, CapResult};
 use crate::ffi;
 
 /// `pcap_lookupnet` on a device: `Ok((net, mask))` or libpcap's message.
@@ -44,14 +44,8 @@ pub struct AddressInfo {
 
 /// `pcap_findalldevs`.
 pub fn find_all_devs() -> CapResult<Vec<DeviceInfo>> {
-    let list = pcap::Device::list().map_err(|e| {
-        let msg = pcap_text(&e);
-        if msg.to_ascii_lowercase().contains("permission") {
-            CapError::new("EPERM", format!("pcap_findalldevs: {msg}; {PERM_HINT}"))
-        } else {
-            CapError::new("EPCAP", format!("pcap_findalldevs: {msg}"))
-        }
-    })?;
+    let list = pcap::Device::list()
+        .map_err(|e| pcap_error("pcap_findalldevs", &pcap_text(&e), "EPCAP"))?;
     Ok(list
         .into_iter()
         .map(|d| DeviceInfo {

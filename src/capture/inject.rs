@@ -3,7 +3,7 @@
 
 use pcap::{Active, Capture};
 
-use crate::error::{pcap_text, CapError, CapResult, PERM_HINT};
+use crate::error::{pcap_error, pcap_text, CapError, CapResult};
 
 /// The send side of a session.
 pub struct Injector {
@@ -55,15 +55,8 @@ fn open_send_handle(device: &str) -> CapResult<Capture<Active>> {
     let mut cap = Capture::from_device(device)
         .and_then(|c| c.snaplen(64).buffer_size(64 * 1024).timeout(1).open())
         .map_err(|e| {
-            let msg = pcap_text(&e);
-            if msg.to_ascii_lowercase().contains("permit") {
-                CapError::new("EPERM", format!("{device}: {msg}; {PERM_HINT}"))
-            } else {
-                CapError::new(
-                    "EINJECT",
-                    format!("{device}: cannot open a send handle: {msg}"),
-                )
-            }
+            let what = format!("{device}: cannot open a send handle");
+            pcap_error(&what, &pcap_text(&e), "EINJECT")
         })?;
     // The send handle must not queue what it receives.
     let _ = cap.filter("less 1", true);

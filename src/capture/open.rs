@@ -8,7 +8,9 @@ use pcap::{Activated, Active, Capture, Inactive, Offline, Precision};
 use super::capture_from_raw;
 use super::devices::lookupnet;
 use super::options::{LiveConfig, OfflineConfig, MAXIMUM_SNAPLEN, OFFLINE_QUEUE_BYTES};
-use crate::error::{classify_live, pcap_text, CapError, CapResult, PERM_HINT};
+use crate::error::{
+    escape_controls, io_code, limit_hint, live_error, pcap_text, CapError, CapResult,
+};
 use crate::ffi;
 use crate::stdio;
 use crate::stream::StreamHandle;
@@ -176,26 +178,9 @@ fn activate(cap: Capture<Inactive>, device: &str) -> CapResult<(Capture<Active>,
         }
     };
     if rc < 0 {
-        let msg = message();
-        return Err(match rc {
-            ffi::PCAP_ERROR_NO_SUCH_DEVICE => CapError::new(
-                "ENODEV",
-                format!("{device}: no such capture device ({msg}); pcap.findalldevs() lists the devices"),
-            ),
-            ffi::PCAP_ERROR_PERM_DENIED | ffi::PCAP_ERROR_PROMISC_PERM_DENIED => {
-                CapError::new("EPERM", format!("{device}: {msg}; {PERM_HINT}"))
-            }
-            ffi::PCAP_ERROR_RFMON_NOTSUP => CapError::new(
-                "ENOTSUP",
-                format!("{device}: monitor mode is not supported ({msg})"),
-            ),
-            ffi::PCAP_ERROR_IFACE_NOT_UP => {
-                CapError::new("ENETDOWN", format!("{device}: interface is down ({msg})"))
-            }
-            _ => classify_live(device, &msg),
-        });
+        return Err(live_error(device, Some(rc), &message()));
     }
-    let warning = (rc > 0).then(message);
+    let warning = (rc > 0).then(|| escape_controls(message()));
     // SAFETY: `Capture<Inactive>` and `Capture<Active>` are the same struct that differs only in
     // its zero-sized `PhantomData` state marker; the `pcap` crate converts between them with the
     // same transmute in `Capture::open` after a successful `pcap_activate`, which we just did.
@@ -207,7 +192,7 @@ fn activate(cap: Capture<Inactive>, device: &str) -> CapResult<(Capture<Active>,
 pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
     let mut warnings = Vec::new();
     if let Err(msg) = lookupnet(&cfg.device) {
-        warnings.push(msg);
+        warnings.push(escape_controls(msg));
     }
     let poll_ms = if cfg.buffer_timeout_ms > 0 {
         cfg.buffer_timeout_ms.min(MAX_POLL_MS)
@@ -217,7 +202,7 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         1
     };
     let inactive = Capture::from_device(cfg.device.as_str())
-        .map_err(|e| classify_live(&cfg.device, &pcap_text(&e)))?
+        .map_err(|e| live_error(&cfg.device, None, &pcap_text(&e)))?
         .snaplen(if cfg.snap_length > 0 {
             cfg.snap_length
         } else {
@@ -242,30 +227,22 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
 
 /// Opens a capture file (pcap or pcapng, whatever libpcap reads).
 pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
-    let file_error = |e: std::io::Error| match e.kind() {
-        std::io::ErrorKind::NotFound => {
-            CapError::new("ENOENT", format!("{}: no such capture file", cfg.path))
-        }
-        std::io::ErrorKind::PermissionDenied => CapError::new(
-            "EACCES",
-            format!("{}: permission denied reading the capture file", cfg.path),
-        ),
-        std::io::ErrorKind::InvalidInput => {
-            CapError::new("EINVAL", format!("{:?}: not a usable path ({e})", cfg.path))
-        }
-        _ if e.raw_os_error() == Some(libc::ENAMETOOLONG) => CapError::new(
-            "ENAMETOOLONG",
-            format!(
+    let file_error = |e: std::io::Error| {
+        let path = &cfg.path;
+        let code = io_code(&e);
+        let message = match code {
+            "ENOENT" => format!("{path}: no such capture file"),
+            "EACCES" => format!("{path}: permission denied reading the capture file"),
+            "EINVAL" => format!("\"{path}\": not a usable path ({e})"),
+            "ENAMETOOLONG" => format!(
                 "{}...: the path is too long",
-                cfg.path.chars().take(64).collect::<String>()
+                path.chars().take(64).collect::<String>()
             ),
-        ),
-        // A directory opens for reading on Linux and would then fail as "not a capture file".
-        std::io::ErrorKind::IsADirectory => CapError::new(
-            "EISDIR",
-            format!("{}: is a directory, not a capture file", cfg.path),
-        ),
-        _ => CapError::new("EIO", format!("{}: {e}", cfg.path)),
+            // A directory opens for reading on Linux and would then fail as "not a capture file".
+            "EISDIR" => format!("{path}: is a directory, not a capture file"),
+            _ => format!("{path}: {e}{}", limit_hint(code)),
+        };
+        CapError::new(code, message)
     };
     let precision = if cfg.nanosecond {
         Precision::Nano
