@@ -21,8 +21,18 @@ const list = (d, re) => fs.readdirSync(d).filter((f) => re.test(f)).sort().map((
 const LEGACY = list(path.join(dir, 'legacy'), /\.m?ts$/);
 /** 3.1.0 programs that 3.1.0's declarations accept only with `strict` off (unannotated listeners). */
 const NONSTRICT = list(path.join(dir, 'legacy', 'nonstrict'), /\.ts$/);
+/** The README's example (section "Types"), kept compiling. */
+function readmeExample() {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('\n### Types\n'));
+  const m = /```ts\n([\s\S]*?)```/.exec(section);
+  assert.ok(m, 'README: no ts example in "### Types"');
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pcap-readme-')), 'readme_types.ts');
+  fs.writeFileSync(file, m[1]);
+  return file;
+}
 /** New code on the precise types. */
-const MODERN = [path.join(dir, 'usage.ts'), path.join(dir, 'esm.mts')];
+const MODERN = [path.join(dir, 'usage.ts'), path.join(dir, 'esm.mts'), readmeExample()];
 const PARALLEL = Math.max(1, Math.min(4, os.availableParallelism ? os.availableParallelism() : os.cpus().length));
 
 function configName(c) {
@@ -72,6 +82,7 @@ test('3.1.0-era programs and new code compile in every configuration', { concurr
       remove(consumer);
     }
   })));
+  fs.rmSync(path.dirname(MODERN[2]), { recursive: true, force: true });
 });
 
 test('wrong.ts fails with exactly the marked error codes (tsc 5.6 and 7)', async (t) => {
