@@ -159,6 +159,11 @@ export type PcapErrorCode =
     | 'ENOENT'
     | 'EACCES'
     | 'EISDIR'
+    /** A path longer than the system allows. */
+    | 'ENAMETOOLONG'
+    /** The process (`ulimit -n`) or the system may open no more files: sessions, files, writers. */
+    | 'EMFILE'
+    | 'ENFILE'
     /** Not a pcap/pcapng file. */
     | 'EBADFILE'
     | 'EIO'
