@@ -5,11 +5,13 @@
 //! - [`queue`]: the byte-bounded batch queue between that thread and JavaScript.
 //! - [`writer`]: pcap file writing.
 //! - [`structure`]: the layer map of a packet (etherparse), which the JavaScript decoders build on.
+//! - [`layout`]: the constants JavaScript reads, generated into `lib/layout.js`.
 //! - `napi`: the only module that knows about Node-API.
 
 pub mod capture;
 pub mod error;
 mod ffi;
+pub mod layout;
 pub mod queue;
 pub mod stdio;
 pub mod stream;
