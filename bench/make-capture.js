@@ -2,15 +2,30 @@
 
 // Makes the benchmark capture from real traffic on lo: HTTP/1.1 over IPv4 and IPv6 (keep-alive
 // and short connections, 2 KB and 2-byte bodies), DNS-sized UDP datagrams and ICMP echo,
-// captured by tcpdump. Usage: node bench/make-capture.js [out.pcap] [packets]
-// (defaults: bench/data/mixed.pcap, 1,200,000). Needs root (tcpdump on lo) and tcpdump.
+// captured by tcpdump. Usage: node bench/make-capture.js [out.pcap] [packets] [profile]
+// Profiles (packet sizes):
+//   small  (default; bench/data/mixed.pcap): 2 KB bodies on a third of the requests, 2-byte
+//          bodies otherwise: ~300 bytes per packet on average.
+//   large  (bench/data/large.pcap): bodies of 3-8 KB on three requests of four, 2 bytes
+//          otherwise: ~850 bytes per packet, as the capture of issue 13 (865).
+// Packets default to 1,200,000. Needs root (tcpdump on lo) and tcpdump.
 const { spawn, spawnSync } = require('child_process');
 const dgram = require('dgram');
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
 
-const out = path.resolve(process.argv[2] || path.join(__dirname, 'data', 'mixed.pcap'));
+const profile = process.argv[4] || 'small';
+const PROFILES = {
+  small: { file: 'mixed.pcap', bigEvery: 3, bigMin: 2048, bigMax: 2048 },
+  large: { file: 'large.pcap', bigEvery: 4 / 3, bigMin: 3072, bigMax: 8192 },
+};
+const prof = PROFILES[profile];
+if (!prof) {
+  console.error('unknown profile ' + profile + ' (small, large)');
+  process.exit(2);
+}
+const out = path.resolve(process.argv[2] || path.join(__dirname, 'data', prof.file));
 const target = Number(process.argv[3] || 1200000);
 const HTTP_PORT = 18080;
 const UDP_PORT = 18053;
@@ -31,11 +46,13 @@ async function main() {
   dump.on('exit', () => { dumpDone = true; });
   await new Promise((r) => setTimeout(r, 500));
 
-  const big = Buffer.alloc(2048, 'x');
+  const big = Buffer.alloc(prof.bigMax, 'x');
   const small = Buffer.from('ok');
   const servers = ['127.0.0.1', '::1'].map((host) => {
     const srv = http.createServer((req, res) => {
-      const body = req.url.startsWith('/big') ? big : small;
+      // /big/N: N bytes (between the profile's bounds), /small: two.
+      const n = req.url.startsWith('/big/') ? Math.min(prof.bigMax, Number(req.url.slice(5)) || 0) : -1;
+      const body = n >= 0 ? big.subarray(0, n) : small;
       res.writeHead(200, { 'content-type': 'text/plain', 'content-length': body.length });
       res.end(body);
     });
@@ -59,7 +76,10 @@ async function main() {
   let i = 0;
   function request(host, agent) {
     return new Promise((resolve) => {
-      const req = http.get({ host, port: HTTP_PORT, path: i % 3 === 0 ? '/big' : '/small', agent }, (res) => {
+      // Every bigEvery-th request (on average) asks for a body of bigMin..bigMax bytes.
+      const wantBig = Math.floor(i / prof.bigEvery) !== Math.floor((i - 1) / prof.bigEvery);
+      const size = prof.bigMin + ((i * 7919) % (prof.bigMax - prof.bigMin + 1));
+      const req = http.get({ host, port: HTTP_PORT, path: wantBig ? '/big/' + size : '/small', agent }, (res) => {
         res.resume();
         res.on('end', resolve);
       });
@@ -88,7 +108,9 @@ async function main() {
   udp4.close();
   udp6.close();
   const n = count();
-  console.log(`${out}: ${n} packets, ${(fs.statSync(out).size / 1e6).toFixed(0)} MB, ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  const bytes = fs.statSync(out).size;
+  console.log(`${out}: ${n} packets, ${(bytes / 1e6).toFixed(0)} MB, ` +
+    `${Math.round((bytes - 24) / n - 16)} bytes per packet on average, ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
 main();

@@ -1,13 +1,15 @@
 'use strict';
 
 // Where the peak RSS of an offline run goes, this package against node_pcap 3.1.0.
-// Usage: node bench/rss.js [file] [runs] [mode]   (defaults: bench/data/mixed.pcap, 7, events)
+// Usage: node bench/rss.js [file] [runs] [modes] [--cpus 1|2]
+//   (defaults: bench/data/mixed.pcap, 7, events; modes: a comma-separated list of run-one.js's
+//   events, decode, fields, track; --cpus as in offline.js)
 //
 // Runs `bench/run-one.js <impl> <mode> <file>` alternately for both packages. Each run is watched
 // from this process: VmRSS every millisecond from /proc/<pid>/status, and /proc/<pid>/smaps each
 // time RSS reaches a new high (so the reading at the peak does not disturb the measured process).
-// Prints every run, the median peak (the run's own getrusage maxRSS) per package, and the split of
-// the median run's peak into mappings:
+// Prints every run, the median peak (the run's own getrusage maxRSS) per package and mode, and the
+// split of the median run's peak into mappings (per mode):
 //   node binary       /usr/bin/node's file pages (its code: V8's compiler pages in on first use)
 //   shared libraries  the other *.so files
 //   addon             the package's native part (*.node)
@@ -21,9 +23,10 @@ const path = require('path');
 
 require('./original').build();
 
-const file = path.resolve(process.argv[2] || path.join(__dirname, 'data', 'mixed.pcap'));
-const runs = Number(process.argv[3] || 7);
-const mode = process.argv[4] || 'events';
+const { pin, pos, where } = require('./cpus').parse(process.argv.slice(2));
+const file = path.resolve(pos[0] || path.join(__dirname, 'data', 'mixed.pcap'));
+const runs = Number(pos[1] || 7);
+const modes = (pos[2] || 'events').split(',');
 if (!fs.existsSync(file)) {
   console.error(file + ' is missing: make it with `node bench/make-capture.js` (root, tcpdump)');
   process.exit(2);
@@ -55,10 +58,10 @@ function categorize(smaps) {
   return cats;
 }
 
-function one(impl) {
+function one(impl, mode) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(__dirname, 'run-one.js'), impl, mode, file],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+    const argv = pin.concat([process.execPath, path.join(__dirname, 'run-one.js'), impl, mode, file]);
+    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -67,7 +70,9 @@ function one(impl) {
     let atPeak = null;
     const timer = setInterval(() => {
       let status;
+      // With taskset the pid is taskset's until it execs node (same pid): skip until then.
       try { status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'); } catch { return; }
+      if (!/^Name:\s+node/m.test(status)) return;
       const m = /VmRSS:\s+(\d+)/.exec(status);
       if (!m || Number(m[1]) <= high) return;
       high = Number(m[1]);
@@ -83,12 +88,12 @@ function one(impl) {
   });
 }
 
-(async () => {
+async function mode(m) {
   const res = { original: [], ours: [] };
   for (let i = 0; i < runs; i++) {
     for (const impl of ['original', 'ours']) {
-      const r = await one(impl);
-      console.log(JSON.stringify({ impl, ms: r.ms, maxRssKB: r.maxRssKB }));
+      const r = await one(impl, m);
+      console.log(JSON.stringify({ impl, mode: m, ms: r.ms, maxRssKB: r.maxRssKB }));
       res[impl].push(r);
     }
   }
@@ -96,16 +101,37 @@ function one(impl) {
   const o = median(res.original);
   const u = median(res.ours);
   const range = (list) => `${Math.min(...list.map((r) => r.maxRssKB))}-${Math.max(...list.map((r) => r.maxRssKB))}`;
-  console.log(`\n${path.basename(file)}, ${mode}, ${runs} runs each: peak RSS median (range) node_pcap ${o.maxRssKB} KB (${range(res.original)}), this ${u.maxRssKB} KB (${range(res.ours)}), difference ${u.maxRssKB - o.maxRssKB} KB\n`);
-  if (!o.cats || !u.cats) return;
-  console.log('| at the median run\'s peak (smaps Rss, KB) | node_pcap 3.1.0 | pcap 4 (this) | difference |');
-  console.log('|---|---|---|---|');
-  let so = 0;
-  let su = 0;
-  for (const k of Object.keys(u.cats)) {
-    so += o.cats[k];
-    su += u.cats[k];
-    console.log(`| ${k} | ${o.cats[k]} | ${u.cats[k]} | ${u.cats[k] - o.cats[k]} |`);
+  const split = [];
+  if (o.cats && u.cats) {
+    split.push(`\n${m}: at the median run's peak (smaps Rss, KB)`);
+    split.push('| mapping | node_pcap 3.1.0 | pcap 4 (this) | difference |');
+    split.push('|---|---|---|---|');
+    let so = 0;
+    let su = 0;
+    for (const k of Object.keys(u.cats)) {
+      so += o.cats[k];
+      su += u.cats[k];
+      split.push(`| ${k} | ${o.cats[k]} | ${u.cats[k]} | ${u.cats[k] - o.cats[k]} |`);
+    }
+    split.push(`| total | ${so} | ${su} | ${su - so} |`);
   }
-  console.log(`| total | ${so} | ${su} | ${su - so} |`);
+  return {
+    row: `| ${m} | ${o.maxRssKB} (${range(res.original)}) | ${u.maxRssKB} (${range(res.ours)}) | **${u.maxRssKB - o.maxRssKB}** |`,
+    split,
+  };
+}
+
+(async () => {
+  const rows = [];
+  const splits = [];
+  for (const m of modes) {
+    const r = await mode(m);
+    rows.push(r.row);
+    splits.push(...r.split);
+  }
+  console.log(`\n${path.basename(file)}, ${where}, ${runs} runs per package and mode: peak RSS (getrusage maxRSS), median (range), KB`);
+  console.log('| mode | node_pcap 3.1.0 | pcap 4 (this) | difference |');
+  console.log('|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  for (const l of splits) console.log(l);
 })().catch((e) => { console.error(e.message); process.exit(1); });
