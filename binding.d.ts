@@ -9,7 +9,7 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** One capture session: a libpcap handle read by its own thread. */
+/** One capture session: a libpcap handle read by its own thread, or a file read inline. */
 export declare class NativeSession {
   /** Opens a live device and starts its capture thread; `on_wake` is called when batches wait. */
   static openLive(options: LiveOptions, onWake: () => unknown): NativeSession
@@ -20,14 +20,20 @@ export declare class NativeSession {
   /** Non-fatal messages from opening (for `warningHandler`). */
   warnings(): Array<string>
   /**
-   * The next batch (a Buffer of records), `null` when none waits now, or a string when the
-   * capture has ended: `""` for the end of a file or a close, otherwise the read error. After
-   * a `null` the next batch wakes JavaScript again, unless `polling` (then call again soon).
+   * Whether the file is read on the JavaScript thread (`take()` reads the next batch; no
+   * wake-up ever comes).
+   */
+  get inline(): boolean
+  /**
+   * The next batch (a Buffer, `crate::batch`'s layout), `null` when none waits now, or a
+   * string when the capture has ended: `""` for the end of a file or a close, otherwise the
+   * read error. After a `null` the next batch wakes JavaScript again, unless `polling` (then
+   * call again soon). A file read inline is read here, a batch per call.
    */
   take(polling: boolean): Buffer | string | null
   /**
-   * From the next packet on, the capture thread writes each record's layer map
-   * (`crate::structure`); until then the map bytes are zero.
+   * From the next batch on, batches carry the layer maps of their packets
+   * (`crate::structure`).
    */
   enableStructure(): void
   /** Stops the thread and releases the handle. Idempotent; never waits for the thread. */

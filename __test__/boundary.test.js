@@ -156,29 +156,47 @@ test('layout: batch records are where lib/layout.js says (against the file read 
   const want = parsePcap(fs.readFileSync(HTTP)).packets;
   assert.strictEqual(native.recordHeaderBytes(), L.RECORD_HEADER);
   assert.strictEqual(L.RECORD_DATA, L.RECORD_HEADER);
-  assert.strictEqual(L.RECORD_MAP + L.MAP_LEN, L.RECORD_DATA);
+  assert.strictEqual(L.RECORD_HEADER, L.PCAP_HEADER);
   const s = pcap.createOfflineSession(HTTP);
   let i = 0;
   let mapped = 0;
+  let batch = null;
+  let inBatch = 0;
+  let expectedAt = 0;
   s.on('packet', (raw) => {
     const w = want[i++];
     const h = raw.header;
     assert.strictEqual(h.length, L.PCAP_HEADER);
     assert.deepStrictEqual([h.readUInt32LE(L.RECORD_TV_SEC), h.readUInt32LE(L.RECORD_TV_USEC),
       h.readUInt32LE(L.RECORD_CAPLEN), h.readUInt32LE(L.RECORD_LEN)], [w.tv_sec, w.tv_usec, w.caplen, w.len]);
-    // The data and the map lie in the same batch at their offsets from the record's start.
+    // The data follows its header in the batch; the batch starts with its header, at offset 0 of
+    // the ArrayBuffer; records follow one another from BATCH_HEADER to BATCH_RECORDS_END.
     assert.strictEqual(raw.buf.buffer, h.buffer);
     assert.strictEqual(raw.buf.byteOffset - h.byteOffset, L.RECORD_DATA);
     assert.ok(raw.buf.equals(w.data));
-    const map = Buffer.from(h.buffer, h.byteOffset + L.RECORD_MAP, L.MAP_LEN);
-    if (map[L.MAP_MAGIC] === L.MAGIC) {
+    if (h.buffer !== batch) {
+      batch = h.buffer;
+      inBatch = 0;
+      expectedAt = L.BATCH_HEADER;
+    }
+    assert.strictEqual(h.byteOffset, expectedAt, 'records are contiguous from the batch header on');
+    expectedAt = raw.buf.byteOffset + raw.buf.length;
+    const bh = Buffer.from(batch, 0, L.BATCH_HEADER);
+    const recordsEnd = bh.readUInt32LE(L.BATCH_RECORDS_END);
+    assert.ok(expectedAt <= recordsEnd);
+    assert.ok(inBatch < bh.readUInt32LE(L.BATCH_PACKETS));
+    const maps = bh.readUInt32LE(L.BATCH_MAPS);
+    if (maps !== 0) {
+      // The map table follows the records: one map per record, in order.
+      assert.strictEqual(maps, recordsEnd);
+      const map = Buffer.from(batch, maps + inBatch * L.MAP_LEN, L.MAP_LEN);
+      assert.strictEqual(map[L.MAP_MAGIC], L.MAGIC);
       const computed = Buffer.alloc(L.MAP_LEN);
       native.structureInto(raw.buf, L.DLT_ETHERNET, computed);
       assert.ok(map.equals(computed), 'record ' + i);
       mapped++;
-    } else {
-      assert.ok(map.equals(Buffer.alloc(L.MAP_LEN)), 'a map not computed is zero');
     }
+    inBatch++;
     // Decoding turns the session's maps on.
     pcap.decode.packet(raw);
   });

@@ -383,5 +383,5 @@ test('structureInto: one synchronous call maps any buffer; a short output buffer
   const same = Buffer.alloc(60);
   assert.equal(native.structureInto(same, 1, same), false, 'an output overlapping the input is refused');
   assert.equal(native.structureInto(same, 1, 'not a buffer'), false);
-  assert.equal(native.recordHeaderBytes(), 16 + structure.MAP_LEN);
+  assert.equal(native.recordHeaderBytes(), 16, 'a record is the pcap header, then the data');
 });

@@ -12,26 +12,37 @@ var RadioFrame = require('./ieee802.11/radio_frame');
 var SLLPacket = require('./sll_packet');
 var SLL2Packet = require('./sll2_packet');
 var structure = require('../lib/structure');
+var L = require('../lib/layout');
 var mapped = require('./_mapped');
 var decodeMapped = mapped.decodeMapped;
 var decodeShape = mapped.decodeShape;
 var emitting = structure.emitting;
-var MAP_LEN = structure.MAP_LEN;
 var sources = structure.sources;
 var found = structure.found;
+// The record header's fields and the map's shape byte (lib/layout.js).
+var TV_SEC = L.RECORD_TV_SEC;
+var TV_USEC = L.RECORD_TV_USEC;
+var CAPLEN = L.RECORD_CAPLEN;
+var LEN = L.RECORD_LEN;
+var MAP_SHAPE = L.MAP_SHAPE;
+var SHAPE_SIMPLE = L.SHAPE_SIMPLE;
 
 // Link types with a layer map (src/structure.rs); radiotap and 802.11 have none.
 var MAPPED_LINKS = Object.create(null);
 ['LINKTYPE_ETHERNET', 'LINKTYPE_RAW', 'LINKTYPE_IPV4', 'LINKTYPE_IPV6', 'LINKTYPE_NULL', 'LINKTYPE_LOOP',
   'LINKTYPE_LINUX_SLL', 'LINKTYPE_LINUX_SLL2'].forEach(function (lt) { MAPPED_LINKS[lt] = true; });
 
+function u32le(h, at) {
+  return ((h[at + 3] << 24) >>> 0) + ((h[at + 2] << 16) | (h[at + 1] << 8) | h[at]);
+}
+
 // The 16-byte per-packet header: tv_sec, tv_usec, caplen, len (u32 little-endian).
 function PcapHeader(raw_header) {
   var h = raw_header;
-  this.tv_sec = ((h[3] << 24) >>> 0) + ((h[2] << 16) | (h[1] << 8) | h[0]);
-  this.tv_usec = ((h[7] << 24) >>> 0) + ((h[6] << 16) | (h[5] << 8) | h[4]);
-  this.caplen = ((h[11] << 24) >>> 0) + ((h[10] << 16) | (h[9] << 8) | h[8]);
-  this.len = ((h[15] << 24) >>> 0) + ((h[14] << 16) | (h[13] << 8) | h[12]);
+  this.tv_sec = u32le(h, TV_SEC);
+  this.tv_usec = u32le(h, TV_USEC);
+  this.caplen = u32le(h, CAPLEN);
+  this.len = u32le(h, LEN);
 }
 
 function syntheticHeader(length) {
@@ -94,8 +105,8 @@ function decodeBody(self, buf, options) {
     var src = e.source;
     var o = e.at;
     var m = src.batch;
-    if (m[o + 15] >= 0x80 && src.state.link === self.link_type) {
-      var p = decodeShape(self.emitter, buf, m, o, src.ab, src.base + o + MAP_LEN);
+    if (o >= 0 && m[o + MAP_SHAPE] >= SHAPE_SIMPLE && src.state.link === self.link_type) {
+      var p = decodeShape(self.emitter, buf, m, o, e.ab, e.data);
       if (p !== undefined) {
         sources.thread++;
         return p;
@@ -112,7 +123,7 @@ function decodeGeneral(self, buf, options) {
   var emitter = self.emitter;
   var haveMap = MAPPED_LINKS[lt] === true && structure.locate(buf, lt);
   if (haveMap) {
-    var payload = (found.bytes[found.at + 15] & 0x80) !== 0 ?
+    var payload = (found.bytes[found.at + MAP_SHAPE] & SHAPE_SIMPLE) !== 0 ?
       decodeShape(emitter, buf, found.bytes, found.at, found.ab, found.base) : undefined;
     if (payload === undefined) { payload = decodeMapped(emitter, buf, found.bytes, found.at); }
     if (payload !== undefined) { return payload; }

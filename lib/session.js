@@ -7,17 +7,33 @@ const errors = require('./errors');
 const structure = require('./structure');
 const L = require('./layout');
 
-// A batch record (src/queue.rs, lib/layout.js): the pcap header (PCAP_HEADER bytes, caplen at
-// RECORD_CAPLEN), the layer map at RECORD_MAP, the packet's data at RECORD_DATA.
+// A batch (src/batch.rs, lib/layout.js): a BATCH_HEADER-byte header (where the records end at
+// BATCH_RECORDS_END, the map table at BATCH_MAPS, 0 when none), then records: the pcap header
+// (PCAP_HEADER bytes, caplen at RECORD_CAPLEN), the packet's data at RECORD_DATA; then the
+// table, MAP_LEN bytes per record.
+const BATCH_HEADER = L.BATCH_HEADER;
+const BATCH_RECORDS_END = L.BATCH_RECORDS_END;
+const BATCH_MAPS = L.BATCH_MAPS;
 const PCAP_HEADER = L.PCAP_HEADER;
 const RECORD_CAPLEN = L.RECORD_CAPLEN;
-const RECORD_MAP = L.RECORD_MAP;
 const RECORD_DATA = L.RECORD_DATA;
+const MAP_LEN = L.MAP_LEN;
+
+function u32(b, at) {
+  return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 0x1000000;
+}
 
 const debug = util.debuglog('pcap');
 
 // Event-loop turns to poll for the next batch before waiting to be woken.
 const MAX_POLLS = 16;
+// A batch whose header has BATCH_FLAG_COPY (the addon counts the batches the program holds:
+// src/batch.rs `Held`) delivers each packet as a copy of its own: a `buf` kept after its handler
+// keeps its whole batch, so a program keeping some packets would otherwise keep every batch.
+const BATCH_FLAGS = L.BATCH_FLAGS;
+const BATCH_FLAG_COPY = L.BATCH_FLAG_COPY;
+// TypedArray.prototype.slice: a copy in a new ArrayBuffer of its own, as a Buffer.
+const sliceCopy = Object.getPrototypeOf(Uint8Array.prototype).slice;
 // Longest run of packet events before other callbacks get a turn.
 const BUDGET_MS = 2;
 
@@ -99,6 +115,9 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
 
   Object.defineProperty(this, '_batch', { value: null, writable: true });
   Object.defineProperty(this, '_off', { value: 0, writable: true });
+  // The current batch's end of records, and the offset of the next packet's map (-1: none).
+  Object.defineProperty(this, '_recEnd', { value: 0, writable: true });
+  Object.defineProperty(this, '_mapAt', { value: -1, writable: true });
   Object.defineProperty(this, '_scheduled', { value: false, writable: true });
   Object.defineProperty(this, '_polls', { value: 0, writable: true });
   Object.defineProperty(this, '_paused', { value: false, writable: true });
@@ -106,6 +125,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   Object.defineProperty(this, '_ended', { value: false, writable: true });
   Object.defineProperty(this, '_structure', { value: null, writable: true });
   Object.defineProperty(this, '_source', { value: null, writable: true });
+  // Whether the current batch delivers copies (BATCH_FLAG_COPY).
+  Object.defineProperty(this, '_copying', { value: false, writable: true });
   // Set by every listener change (see the methods below) so the packet loop re-reads its listener.
   Object.defineProperty(this, '_listenersChanged', { value: true, writable: true });
   const drain = () => this._drain();
@@ -145,6 +166,11 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   this.link_type = native.linkTypeName(this.session.linkType);
   this._structure = { native: this.session, link: this.link_type, enabled: false };
   this.opened = true;
+  // A file read on this thread (one CPU) has no capture thread to wake us: start reading.
+  if (this.session.inline) {
+    this._scheduled = true;
+    setImmediate(this._drainFn);
+  }
   try {
     for (const w of this.session.warnings()) warn(w);
     if (signal) {
@@ -193,8 +219,12 @@ PcapSession.prototype._drain = function () {
         if (!polling) return; // the capture thread wakes us for the next batch
       } else {
         batch = this._batch = r;
-        this._off = 0;
+        this._off = BATCH_HEADER;
+        this._recEnd = u32(batch, BATCH_RECORDS_END);
+        const maps = u32(batch, BATCH_MAPS);
+        this._mapAt = maps === 0 ? -1 : maps;
         this._source = { batch, state: this._structure, ab: batch.buffer, base: batch.byteOffset };
+        this._copying = (u32(batch, BATCH_FLAGS) & BATCH_FLAG_COPY) !== 0;
       }
     }
     // Schedule the continuation first, so that a throwing listener does not stall the session.
@@ -207,10 +237,11 @@ PcapSession.prototype._drain = function () {
     let listener = this._events.packet;
     this._listenersChanged = false;
     const source = this._source;
-    const mapsOn = this._structure.enabled;
     const ab = batch.buffer;
     const base = batch.byteOffset;
-    const end = batch.length;
+    const end = this._recEnd;
+    const copying = this._copying;
+    let mapAt = this._mapAt;
     let off = this._off;
     while (off < end) {
       const at = off + RECORD_CAPLEN;
@@ -218,13 +249,30 @@ PcapSession.prototype._drain = function () {
       const start = off + RECORD_DATA;
       const stop = start + caplen;
       this._off = stop;
-      const buf = new PacketBuffer(ab, base + start, caplen);
-      const raw = new PacketWithHeader(buf, new PacketBuffer(ab, base + off, PCAP_HEADER), link_type);
-      // Where decode.packet finds the packet's layer map: every packet once this session's packets
-      // are decoded (maps on), otherwise the first of each batch, which turns them on when decoded.
-      if (mapsOn || off === 0) {
+      // A view into the batch, or (while the program keeps many) a copy of its own.
+      let pab = ab;
+      let pdata = base + start;
+      let pheader = base + off;
+      if (copying) {
+        pab = sliceCopy.call(batch, off, stop).buffer;
+        pdata = RECORD_DATA;
+        pheader = 0;
+      }
+      const buf = new PacketBuffer(pab, pdata, caplen);
+      const raw = new PacketWithHeader(buf, new PacketBuffer(pab, pheader, PCAP_HEADER), link_type);
+      // Where decode.packet finds the packet's layer map: every packet of a batch that carries
+      // maps, otherwise the first of each batch, which turns them on when decoded.
+      if (mapAt >= 0) {
         emitting.buf = buf;
-        emitting.at = off + RECORD_MAP;
+        emitting.at = mapAt;
+        emitting.ab = pab;
+        emitting.data = pdata;
+        emitting.source = source;
+        mapAt += MAP_LEN;
+        this._mapAt = mapAt;
+      } else if (off === BATCH_HEADER) {
+        emitting.buf = buf;
+        emitting.at = -1;
         emitting.source = source;
       }
       off = stop;
@@ -243,6 +291,7 @@ PcapSession.prototype._drain = function () {
     // Let go of this batch's last noted packet (it would keep the whole batch alive).
     if (emitting.source === source) {
       emitting.buf = null;
+      emitting.ab = null;
       emitting.source = null;
     }
     if (performance.now() >= deadline) return; // the continuation is scheduled

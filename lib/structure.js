@@ -2,9 +2,9 @@
 // Layer maps from the native structure pass (src/structure.rs), shared by the sessions that
 // carry them in their batches and by decode.packet, which builds its objects from them.
 //
-// A map is MAP_LEN bytes (lib/layout.js, from src/structure.rs). Sessions put one between each
-// record's pcap header and its data, and decode.packet finds it for the packet a session is emitting
-// (`emitting`); for any other buffer one synchronous call computes it.
+// A map is MAP_LEN bytes (lib/layout.js, from src/structure.rs). Sessions carry a table of them
+// after a batch's records once their packets are decoded, and decode.packet finds the one of the
+// packet a session is emitting (`emitting`); for any other buffer one synchronous call computes it.
 
 let native = null;
 try {
@@ -62,12 +62,13 @@ function PacketWithHeader(buf, header, link_type) {
   this.link_type = link_type;
 }
 
-// The packet a session is emitting: its `buf` view, the offset of its map in the batch and the
-// batch's {batch, state, ab, base} (state: the session's {native, link, enabled}; ab and base: the
-// batch's ArrayBuffer and byte offset). Decoding a packet inside its `packet` handler, the usual
-// case, finds the map here; a packet decoded later gets one from a synchronous call. Nothing is
-// added to the packet object, and only the very `buf` view the session made matches.
-const emitting = { buf: null, at: 0, source: null };
+// The packet a session is emitting: its `buf` view, the offset of its map in the batch (-1 when
+// the batch carries none), the ArrayBuffer of its data (the batch's, or its copy's) and the
+// offset of the data there, and the batch's {batch, state, ab, base} (state: the session's
+// {native, link, enabled}; ab and base: the batch's ArrayBuffer and byte offset). Decoding a packet inside its `packet` handler, the usual case,
+// finds the map here; a packet decoded later gets one from a synchronous call. Nothing is added
+// to the packet object, and only the very `buf` view the session made matches.
+const emitting = { buf: null, at: -1, ab: null, data: 0, source: null };
 
 // The map the capture thread wrote for the packet being emitted, in found.*, when it is decoded
 // as the session's link type.
@@ -76,11 +77,11 @@ function fromThread(linkTypeName) {
   if (source.state.link !== linkTypeName) return false;
   const batch = source.batch;
   const at = emitting.at;
-  if (batch[at + MAP_MAGIC] === MAGIC) {
+  if (at >= 0 && batch[at + MAP_MAGIC] === MAGIC) {
     found.bytes = batch;
     found.at = at;
-    found.ab = source.ab;
-    found.base = source.base + at + MAP_LEN;
+    found.ab = emitting.ab;
+    found.base = emitting.data;
     sources.thread++;
     return true;
   }
@@ -97,6 +98,7 @@ function fromThread(linkTypeName) {
 function forget(state) {
   if (emitting.source !== null && emitting.source.state === state) {
     emitting.buf = null;
+    emitting.ab = null;
     emitting.source = null;
   }
 }

@@ -32,6 +32,28 @@ extern "C" {
     pub fn pcap_dump_close(d: *mut c_void);
 }
 
+// Filters run on records read in place (`crate::pcapfile`).
+extern "C" {
+    pub fn pcap_compile(
+        p: *mut c_void,
+        fp: *mut BpfProgram,
+        s: *const c_char,
+        optimize: c_int,
+        netmask: u32,
+    ) -> c_int;
+    pub fn pcap_offline_filter(fp: *const BpfProgram, h: *const PktHdr, pkt: *const u8) -> c_int;
+    pub fn pcap_freecode(fp: *mut BpfProgram);
+    pub fn pcap_snapshot(p: *mut c_void) -> c_int;
+    pub fn pcap_file(p: *mut c_void) -> *mut libc::FILE;
+}
+
+/// libpcap's `struct bpf_program`.
+#[repr(C)]
+pub struct BpfProgram {
+    pub bf_len: c_uint,
+    pub bf_insns: *mut c_void,
+}
+
 #[cfg(target_os = "linux")]
 extern "C" {
     /// glibc: `FSETLOCKING_BYCALLER` (2) lets one thread use a stream without stdio's locks.

@@ -8,8 +8,8 @@
 //! `lib/layout.js` is checked in. The test below fails when it differs from what these tables
 //! give, and names the command that rewrites it: [`REGENERATE`].
 
+use crate::batch::{self, flag, header, record};
 use crate::capture::{devices, options};
-use crate::queue::{self, record};
 use crate::structure::{self, dlt, flags, link, net, offset, shape, status};
 
 /// The one command that rewrites `lib/layout.js`.
@@ -31,7 +31,7 @@ macro_rules! value_from {
         }
     )*};
 }
-value_from!(u8, i32, u64, usize);
+value_from!(u8, i32, u32, u64, usize);
 
 impl From<bool> for Value {
     fn from(v: bool) -> Value {
@@ -62,12 +62,13 @@ macro_rules! group {
 /// Every constant that crosses, in `lib/layout.js` order.
 pub fn groups() -> Vec<Group> {
     let mut sizes = group!(
-        "Sizes (src/queue.rs, src/structure.rs): a batch is a run of records, each \
-         RECORD_HEADER bytes (the PCAP_HEADER-byte pcap header, then the MAP_LEN-byte layer \
-         map) followed by caplen bytes of packet data. A computed map starts with MAGIC (a \
-         zero byte there: not computed).",
+        "Sizes (src/batch.rs, src/structure.rs): a batch is a BATCH_HEADER-byte header, a run \
+         of records, each RECORD_HEADER bytes (the PCAP_HEADER-byte pcap header) followed by \
+         caplen bytes of packet data, then (when the batch carries maps) one MAP_LEN-byte layer \
+         map per record. A computed map starts with MAGIC.",
         "",
-        queue: PCAP_HEADER,
+        batch: BATCH_HEADER,
+        PCAP_HEADER,
         RECORD_HEADER
     );
     sizes
@@ -76,14 +77,28 @@ pub fn groups() -> Vec<Group> {
     vec![
         sizes,
         group!(
-            "Record fields (src/queue.rs `record`), bytes from the record's start; the four \
+            "Batch header fields (src/batch.rs `header`), little-endian u32: the packets, the \
+             offset just past the last record, the offset of the map table (0: none).",
+            "BATCH_",
+            header: PACKETS,
+            RECORDS_END,
+            MAPS,
+            FLAGS
+        ),
+        group!(
+            "Batch header FLAGS bits (src/batch.rs `flag`): COPY, deliver each packet as a \
+             copy of its own rather than a view into the batch.",
+            "BATCH_FLAG_",
+            flag: COPY
+        ),
+        group!(
+            "Record fields (src/batch.rs `record`), bytes from the record's start; the four \
              pcap header fields are little-endian u32.",
             "RECORD_",
             record: TV_SEC,
             TV_USEC,
             CAPLEN,
             LEN,
-            MAP,
             DATA
         ),
         group!(
@@ -304,7 +319,7 @@ mod tests {
     fn a_changed_constant_makes_the_file_stale() {
         let have = std::fs::read_to_string(PATH).unwrap_or_default();
         let mut groups = groups();
-        let (name, value) = &mut groups[0].items[2];
+        let (name, value) = &mut groups[0].items[3];
         assert_eq!(name, "MAP_LEN");
         *value = Value::Int(25);
         let err = check(&have, &render(&groups, devices::LINK_TYPES)).expect_err("stale");

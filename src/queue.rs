@@ -1,9 +1,6 @@
 //! The hand-off between a capture thread and the JavaScript thread.
 //!
-//! The capture thread appends packets to a [`BatchBuilder`] as records
-//! `[tv_sec u32 | tv_usec u32 | caplen u32 | len u32 | layer map (24 bytes) | data]` (little-endian,
-//! no padding; the first 16 bytes are node_pcap's packet header layout, the map is
-//! [`crate::structure`]'s, all zero when not computed) and pushes full batches into a [`Queue`]. The
+//! The capture thread fills batches (`crate::batch`) and pushes them into a [`Queue`]. The
 //! JavaScript thread is woken once per empty→non-empty transition and then pulls batches until the
 //! queue is empty. The queue is bounded in bytes: a lossless producer (a file) waits for space, a
 //! lossy producer (a live interface, whose kernel ring must keep draining) discards the batch and
@@ -11,171 +8,9 @@
 
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::sync::{Condvar, Mutex, MutexGuard};
 
-use crate::structure::MAP_LEN;
-
-/// node_pcap's packet header: tv_sec, tv_usec, caplen, len.
-pub const PCAP_HEADER: usize = 16;
-/// Size of the per-packet record header in a batch: the pcap header, then the layer map.
-pub const RECORD_HEADER: usize = PCAP_HEADER + MAP_LEN;
-
-/// Where each field lies in a record (u32 little-endian fields, then the map, then the data).
-pub mod record {
-    pub const TV_SEC: usize = 0;
-    pub const TV_USEC: usize = 4;
-    pub const CAPLEN: usize = 8;
-    pub const LEN: usize = 12;
-    /// The layer map (`crate::structure`), MAP_LEN bytes.
-    pub const MAP: usize = super::PCAP_HEADER;
-    /// The packet's captured bytes.
-    pub const DATA: usize = super::RECORD_HEADER;
-}
-
-/// Recycled batch memory. Allocating and freeing a fresh block per batch costs a third of the
-/// throughput (page faults, and unmapping from the JavaScript thread while the capture thread
-/// runs); blocks come back here when JavaScript's garbage collector drops a batch.
-#[derive(Debug)]
-pub struct Pool {
-    free: Mutex<Vec<Vec<u8>>>,
-    keep: usize,
-    /// Smaller blocks (the right-sized copies of small batches) are not kept.
-    min_block: usize,
-}
-
-impl Pool {
-    pub fn new(keep: usize, min_block: usize) -> Self {
-        Pool {
-            free: Mutex::new(Vec::new()),
-            keep,
-            min_block,
-        }
-    }
-
-    /// An empty block with at least `capacity` bytes of room.
-    pub fn get(&self, capacity: usize) -> Vec<u8> {
-        let reused = self.free.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        match reused {
-            Some(mut v) => {
-                v.clear();
-                v.reserve(capacity);
-                v
-            }
-            None => Vec::with_capacity(capacity),
-        }
-    }
-
-    /// Returns a block for reuse (dropped when the pool already keeps enough, or when it is
-    /// smaller than a batch block).
-    pub fn put(&self, v: Vec<u8>) {
-        if v.capacity() < self.min_block {
-            return;
-        }
-        let mut free = self.free.lock().unwrap_or_else(|e| e.into_inner());
-        if free.len() < self.keep {
-            free.push(v);
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.free.lock().unwrap_or_else(|e| e.into_inner()).len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-}
-
-/// One block of packet records.
-#[derive(Debug, Default)]
-pub struct Batch {
-    pub data: Vec<u8>,
-    pub packets: u32,
-}
-
-/// Accumulates records until a batch is full.
-#[derive(Debug)]
-pub struct BatchBuilder {
-    batch: Batch,
-    limit: usize,
-    pool: Arc<Pool>,
-}
-
-impl BatchBuilder {
-    pub fn new(limit: usize, pool: Arc<Pool>) -> Self {
-        BatchBuilder {
-            batch: Batch {
-                data: pool.get(limit),
-                packets: 0,
-            },
-            limit,
-            pool,
-        }
-    }
-
-    /// Appends one record. Timestamps are truncated to u32 as in node_pcap's header layout;
-    /// `map` is the packet's layer map, if it was computed.
-    pub fn push(
-        &mut self,
-        tv_sec: i64,
-        tv_usec: i64,
-        len: u32,
-        data: &[u8],
-        map: Option<&[u8; MAP_LEN]>,
-    ) {
-        let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
-        let data = &data[..caplen as usize];
-        let mut head = [0u8; RECORD_HEADER];
-        let mut put = |at: usize, v: u32| head[at..at + 4].copy_from_slice(&v.to_le_bytes());
-        put(record::TV_SEC, tv_sec as u32);
-        put(record::TV_USEC, tv_usec as u32);
-        put(record::CAPLEN, caplen);
-        put(record::LEN, len);
-        if let Some(map) = map {
-            head[record::MAP..record::MAP + MAP_LEN].copy_from_slice(map);
-        }
-        let d = &mut self.batch.data;
-        d.reserve(RECORD_HEADER + data.len());
-        d.extend_from_slice(&head);
-        d.extend_from_slice(data);
-        self.batch.packets += 1;
-    }
-
-    /// Whether a packet of `caplen` bytes fits without growing the block (an empty batch takes
-    /// any packet).
-    pub fn fits(&self, caplen: usize) -> bool {
-        self.is_empty() || self.batch.data.len() + RECORD_HEADER + caplen <= self.limit
-    }
-
-    pub fn is_full(&self) -> bool {
-        self.batch.data.len() >= self.limit
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.batch.packets == 0
-    }
-
-    /// Takes the current batch and starts a new one. A batch that fills less than a quarter of
-    /// its block (a live capture delivering every few packets) leaves as a right-sized copy and
-    /// the block stays for the next one, so that queued batches hold about the memory they are
-    /// counted for (the queue counts capacity).
-    pub fn take(&mut self) -> Batch {
-        if self.batch.data.len() <= self.limit / 4 {
-            let small = Batch {
-                data: self.batch.data.clone(),
-                packets: self.batch.packets,
-            };
-            self.batch.data.clear();
-            self.batch.packets = 0;
-            return small;
-        }
-        let fresh = Batch {
-            data: self.pool.get(self.limit),
-            packets: 0,
-        };
-        std::mem::replace(&mut self.batch, fresh)
-    }
-}
+pub use crate::batch::Batch;
 
 /// How a capture ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -355,58 +190,15 @@ impl Queue {
 mod tests {
     use super::*;
 
+    use crate::batch::{BatchBuilder, Pool, BATCH_HEADER, RECORD_HEADER};
+    use std::sync::Arc;
+
     fn batch_of(n: u32, size: usize) -> Batch {
         let mut b = BatchBuilder::new(1 << 20, Arc::new(Pool::new(0, 0)));
         for i in 0..n {
-            b.push(i64::from(i), 0, size as u32, &vec![i as u8; size], None);
+            b.push(i64::from(i), 0, size as u32, &vec![i as u8; size]);
         }
-        b.take()
-    }
-
-    #[test]
-    fn record_layout_is_node_pcap_header_then_data() {
-        let mut b = BatchBuilder::new(1024, Arc::new(Pool::new(0, 0)));
-        b.push(0x0102_0304, 5, 60, &[0xaa, 0xbb], None);
-        let map = [7u8; MAP_LEN];
-        b.push(1, 2, 3, &[0xcc], Some(&map));
-        let batch = b.take();
-        assert_eq!(batch.packets, 2);
-        let mut want = vec![4, 3, 2, 1, 5, 0, 0, 0, 2, 0, 0, 0, 60, 0, 0, 0];
-        want.extend_from_slice(&[0; MAP_LEN]);
-        want.extend_from_slice(&[0xaa, 0xbb]);
-        want.extend_from_slice(&[1, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 3, 0, 0, 0]);
-        want.extend_from_slice(&map);
-        want.push(0xcc);
-        assert_eq!(batch.data, want);
-        assert!(b.is_empty());
-    }
-
-    #[test]
-    fn pool_recycles_blocks_up_to_its_bound() {
-        let pool = Arc::new(Pool::new(1, 0));
-        let mut v = pool.get(50);
-        v.extend_from_slice(&[1, 2, 3]);
-        let ptr = v.as_ptr();
-        pool.put(v);
-        pool.put(Vec::with_capacity(10)); // beyond the bound: dropped
-        assert_eq!(pool.len(), 1);
-        // The builder starts its next batch in the recycled block, emptied.
-        let mut b = BatchBuilder::new(50, Arc::clone(&pool));
-        assert!(pool.is_empty());
-        b.push(1, 2, 3, &[9], None);
-        let batch = b.take();
-        assert_eq!(batch.data.as_ptr(), ptr);
-        assert_eq!(batch.data.len(), RECORD_HEADER + 1);
-    }
-
-    #[test]
-    fn fits_within_the_block() {
-        let limit = 2 * RECORD_HEADER + 28;
-        let mut b = BatchBuilder::new(limit, Arc::new(Pool::new(0, 0)));
-        assert!(b.fits(1000), "an empty batch takes any packet");
-        b.push(0, 0, 10, &[0; 10], None); // another record of 18 data bytes fills the block
-        assert!(b.fits(18));
-        assert!(!b.fits(19));
+        b.take(None)
     }
 
     #[test]
@@ -448,38 +240,7 @@ mod tests {
         assert!(q.push(batch_of(3, 30), Mode::Lossy, &|| true));
         assert!(!q.push(batch_of(2, 10), Mode::Lossy, &|| true));
         assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 2);
-        assert_eq!(q.queued_bytes(), 3 * (RECORD_HEADER + 30));
-    }
-
-    #[test]
-    fn a_small_batch_leaves_as_a_right_sized_copy_and_the_block_stays() {
-        let limit = 64 * 1024;
-        let mut b = BatchBuilder::new(limit, Arc::new(Pool::new(0, limit)));
-        b.push(1, 2, 60, &[7; 60], None);
-        let block = b.batch.data.as_ptr();
-        let batch = b.take();
-        assert_eq!(batch.packets, 1);
-        assert_eq!(batch.data.len(), RECORD_HEADER + 60);
-        assert_eq!(batch.data.capacity(), RECORD_HEADER + 60);
-        assert_eq!(&batch.data[RECORD_HEADER..], &[7; 60][..]);
-        assert!(b.is_empty());
-        assert_eq!(b.batch.data.as_ptr(), block, "the builder keeps its block");
-        assert!(b.batch.data.capacity() >= limit);
-    }
-
-    #[test]
-    fn a_full_batch_leaves_in_its_block() {
-        let limit = 4 * (RECORD_HEADER + 100);
-        let mut b = BatchBuilder::new(limit, Arc::new(Pool::new(0, limit)));
-        let block = b.batch.data.as_ptr();
-        for i in 0..4 {
-            b.push(i, 0, 100, &[1; 100], None);
-        }
-        assert!(b.is_full());
-        let batch = b.take();
-        assert_eq!(batch.packets, 4);
-        assert_eq!(batch.data.as_ptr(), block);
-        assert_ne!(b.batch.data.as_ptr(), block);
+        assert_eq!(q.queued_bytes(), BATCH_HEADER + 3 * (RECORD_HEADER + 30));
     }
 
     #[test]
@@ -497,15 +258,6 @@ mod tests {
         assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 1);
         assert!(matches!(q.take(false), Take::Batch(_)));
         assert_eq!(q.queued_bytes(), 0);
-    }
-
-    #[test]
-    fn the_pool_keeps_only_whole_blocks() {
-        let pool = Pool::new(4, 1024);
-        pool.put(Vec::with_capacity(100));
-        assert!(pool.is_empty());
-        pool.put(Vec::with_capacity(1024));
-        assert_eq!(pool.len(), 1);
     }
 
     #[test]

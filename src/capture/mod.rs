@@ -2,7 +2,9 @@
 //!
 //! - [`options`]: what a session is opened with (defaults and limits).
 //! - [`open`]: opening a live device or a capture file ([`Prepared`]).
-//! - [`reader`]: the capture thread: libpcap's `dispatch` loop, batches, the dump file, wake-ups.
+//! - [`reader`]: the capture thread: libpcap's `dispatch` loop or the in-place file reader,
+//!   batches, the dump file, wake-ups.
+//! - [`inline`]: a file read on the JavaScript thread instead (one CPU).
 //! - [`devices`]: the device list, the default device, `lookupnet`, link-type names.
 //! - [`inject`]: sending frames on a live session's device.
 
@@ -12,11 +14,13 @@ use std::sync::{Arc, Mutex};
 
 use pcap::Capture;
 
+use crate::batch::{Held, Pool};
 use crate::ffi;
-use crate::queue::{Pool, Queue};
+use crate::queue::Queue;
 
 pub mod devices;
 pub mod inject;
+pub mod inline;
 pub mod open;
 pub mod options;
 pub mod reader;
@@ -28,7 +32,8 @@ pub use devices::{
     DeviceInfo,
 };
 pub use inject::Injector;
-pub use open::{open_live, open_offline, Prepared};
+pub use inline::{InlineFile, InlineFill};
+pub use open::{open_live, open_offline, Prepared, ReaderMode, Runner};
 pub use options::{LiveConfig, OfflineConfig, MAXIMUM_SNAPLEN};
 
 /// `pcap_lib_version()`.
@@ -65,6 +70,8 @@ pub struct Core {
     pub queue: Queue,
     /// Batch memory handed back by JavaScript.
     pub pool: Arc<Pool>,
+    /// Batch memory JavaScript holds.
+    pub held: Arc<Held>,
     pub live: bool,
     /// DLT of the handle (what the layer maps are computed for).
     pub link_type: i32,

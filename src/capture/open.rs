@@ -12,6 +12,7 @@ use crate::error::{
     escape_controls, io_code, limit_hint, live_error, pcap_text, CapError, CapResult,
 };
 use crate::ffi;
+use crate::pcapfile::{self, BlockReader, Layout};
 use crate::stdio;
 use crate::stream::StreamHandle;
 use crate::writer::Dumper;
@@ -99,7 +100,71 @@ fn open_file_buffered(path: &str, precision: Precision) -> Result<OfflineFile, O
 
 pub(super) enum Source {
     Live(Capture<Active>),
+    /// A file libpcap reads (pcapng, streams, `outfile`, link types it post-processes).
     Offline(OfflineFile),
+    /// A classic pcap file read in place (`crate::pcapfile`).
+    Blocks(BlockReader),
+}
+
+/// How a classic pcap file is read; `PCAP_READER` (`libpcap`, `thread`, `inline`) overrides the
+/// choice, for benchmarks and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReaderMode {
+    /// libpcap on the capture thread, as every other input.
+    Libpcap,
+    /// In place, on the capture thread.
+    Thread,
+    /// In place, on the JavaScript thread (`super::inline`): chosen when one CPU is available.
+    Inline,
+}
+
+impl ReaderMode {
+    /// The mode for this process: `PCAP_READER` when set, else inline with one CPU (the
+    /// affinity mask and cgroup CPU quota, as `std::thread::available_parallelism` reads
+    /// them), else the thread.
+    pub fn current() -> ReaderMode {
+        match std::env::var("PCAP_READER").as_deref() {
+            Ok("libpcap") => ReaderMode::Libpcap,
+            Ok("thread") => ReaderMode::Thread,
+            Ok("inline") => ReaderMode::Inline,
+            _ => match std::thread::available_parallelism() {
+                Ok(n) if n.get() == 1 => ReaderMode::Inline,
+                _ => ReaderMode::Thread,
+            },
+        }
+    }
+}
+
+/// The in-place reader for `file` when libpcap would hand over its records unchanged (a classic
+/// pcap file, read without `outfile`), with `filter` compiled on libpcap's handle.
+fn blocks_reader(
+    file: &OfflineFile,
+    dlt: i32,
+    nanosecond: bool,
+    filter: &str,
+) -> Option<BlockReader> {
+    if file.stream.is_some() {
+        return None;
+    }
+    let p = file.cap.as_ptr() as *mut c_void;
+    // SAFETY: `p` is the open handle, which owns its stream; fileno only reads the stream.
+    let fd = unsafe { libc::fileno(ffi::pcap_file(p)) };
+    if fd < 0 {
+        return None;
+    }
+    // SAFETY: `fd` is open (the stream's); the duplicate is checked and owned below.
+    let dup = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+    if dup < 0 {
+        return None;
+    }
+    // SAFETY: `dup` is a new descriptor owned by nobody else.
+    let dup = unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(dup) };
+    let head = pcapfile::file_head(&dup)?;
+    // SAFETY: `p` is open.
+    let snaplen = unsafe { ffi::pcap_snapshot(p) };
+    let layout = Layout::of(&head, dlt, snaplen, nanosecond)?;
+    // SAFETY: `p` is open for the whole call.
+    unsafe { BlockReader::new(dup, layout, p, filter) }.ok()
 }
 
 /// An opened handle whose thread has not started yet.
@@ -111,12 +176,37 @@ pub struct Prepared {
     pub warnings: Vec<String>,
     pub(super) batch_bytes: usize,
     pub(super) queue_bytes: usize,
+    reader: ReaderMode,
 }
 
 impl Prepared {
     pub fn is_live(&self) -> bool {
         matches!(self.source, Source::Live(_))
     }
+
+    /// How the session runs: read on the JavaScript thread when it is a file read in place and
+    /// its config asked for inline reading; otherwise on a thread (started by `start`).
+    pub fn runner(self) -> Runner {
+        match self.source {
+            Source::Blocks(reader) if self.reader == ReaderMode::Inline => {
+                Runner::Inline(Box::new(super::InlineFile::new(
+                    reader,
+                    self.link_type,
+                    self.batch_bytes.clamp(
+                        super::options::MIN_BATCH_BYTES,
+                        super::options::MAX_BATCH_BYTES,
+                    ),
+                )))
+            }
+            source => Runner::Thread(Prepared { source, ..self }),
+        }
+    }
+}
+
+/// What a [`Prepared`] session becomes: see [`Prepared::runner`].
+pub enum Runner {
+    Inline(Box<super::InlineFile>),
+    Thread(Prepared),
 }
 
 fn filter_error(filter: &str, e: &pcap::Error) -> CapError {
@@ -222,6 +312,7 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         warnings,
         batch_bytes: cfg.batch_bytes,
         queue_bytes: cfg.app_buffer_bytes,
+        reader: ReaderMode::Thread,
     })
 }
 
@@ -273,12 +364,21 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         }
     }
     let (savefile, link_type) = configure(&mut file.cap, &cfg.filter, &cfg.outfile)?;
+    let blocks = (savefile.is_none() && cfg.reader != ReaderMode::Libpcap)
+        .then(|| blocks_reader(&file, link_type, cfg.nanosecond, &cfg.filter))
+        .flatten();
+    // The in-place reader has its own descriptor and filter: libpcap's handle closes here.
+    let source = match blocks {
+        Some(reader) => Source::Blocks(reader),
+        None => Source::Offline(file),
+    };
     Ok(Prepared {
-        source: Source::Offline(file),
+        source,
         savefile,
         link_type,
         warnings: Vec::new(),
         batch_bytes: cfg.batch_bytes,
         queue_bytes: OFFLINE_QUEUE_BYTES,
+        reader: cfg.reader,
     })
 }

@@ -47,4 +47,6 @@ pub struct OfflineConfig {
     pub outfile: Option<String>,
     pub batch_bytes: usize,
     pub nanosecond: bool,
+    /// How a classic pcap file is read (`super::ReaderMode::current()` for sessions).
+    pub reader: super::ReaderMode,
 }

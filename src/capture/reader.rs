@@ -1,8 +1,9 @@
 //! The capture thread: one per session. It reads libpcap with `dispatch`, writes each packet to
-//! the dump file (`outfile`), appends it to a batch (with its layer map once JavaScript decodes
-//! the session's packets), pushes full batches into the session's queue and wakes JavaScript on
-//! the queue's empty-to-non-empty transition. A live reader publishes libpcap's counters before
-//! the packets they count; a file reader waits for queue space; a stream input (`crate::stream`)
+//! the dump file (`outfile`), appends it to a batch, or reads a classic pcap file in place
+//! (`crate::pcapfile`) a batch at a time; adds the batch's layer maps once JavaScript decodes the
+//! session's packets, pushes full batches into the session's queue and wakes JavaScript on the
+//! queue's empty-to-non-empty transition. A live reader publishes libpcap's counters before the
+//! packets they count; a file reader waits for queue space; a stream input (`crate::stream`)
 //! hands its batch over before a read would wait.
 
 use std::cell::RefCell;
@@ -14,10 +15,11 @@ use pcap::{Active, Capture, Offline, Packet};
 use super::open::{Prepared, Source};
 use super::options::{MAX_BATCH_BYTES, MIN_BATCH_BYTES};
 use super::{Core, Waker};
+use crate::batch::{self, Batch, BatchBuilder, Pool, BATCH_HEADER};
 use crate::error::{pcap_text, CapError, CapResult};
-use crate::queue::{BatchBuilder, Finish, Mode, Pool, Queue};
+use crate::pcapfile::{BlockReader, Fill};
+use crate::queue::{Finish, Mode, Queue};
 use crate::stream::{Hook, StreamHandle};
-use crate::structure::{self, MAP_LEN};
 use crate::writer::Dumper;
 
 /// Blocks kept for reuse per session.
@@ -31,6 +33,7 @@ impl Prepared {
         let core = Arc::new(Core {
             queue: Queue::new(self.queue_bytes),
             pool: Arc::new(Pool::new(POOL_BLOCKS, batch_bytes)),
+            held: Arc::default(),
             live,
             link_type: self.link_type,
             structure: AtomicBool::new(false),
@@ -51,6 +54,16 @@ impl Prepared {
                         let mut out =
                             Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossy);
                         let how = guarded(|| run_live(&mut cap, &mut out));
+                        out.end(how);
+                    })
+            }
+            Source::Blocks(mut file) => {
+                std::thread::Builder::new()
+                    .name(name.into())
+                    .spawn(move || {
+                        let mut out =
+                            Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossless);
+                        let how = guarded(|| run_blocks(&mut file, &mut out, batch_bytes));
                         out.end(how);
                     })
             }
@@ -99,7 +112,6 @@ struct Reader<'a, W: Waker> {
     mode: Mode,
     gone: bool,
     unpublished: u64,
-    map: [u8; MAP_LEN],
 }
 
 impl<'a, W: Waker> Reader<'a, W> {
@@ -118,7 +130,6 @@ impl<'a, W: Waker> Reader<'a, W> {
             mode,
             gone: false,
             unpublished: 0,
-            map: [0; MAP_LEN],
         }
     }
 
@@ -149,18 +160,11 @@ impl<'a, W: Waker> Reader<'a, W> {
         if !self.builder.fits(p.data.len()) {
             self.flush();
         }
-        let map = if self.core.structure.load(Ordering::Relaxed) {
-            structure::structure(self.core.link_type, p.data).encode(p.data.len(), &mut self.map);
-            Some(&self.map)
-        } else {
-            None
-        };
         self.builder.push(
             i64::from(p.header.ts.tv_sec),
             i64::from(p.header.ts.tv_usec),
             p.header.len,
             p.data,
-            map,
         );
         if self.builder.is_full() {
             self.flush();
@@ -175,7 +179,20 @@ impl<'a, W: Waker> Reader<'a, W> {
         if let Some(sf) = self.savefile.as_mut() {
             let _ = sf.flush();
         }
-        let batch = self.builder.take();
+        let batch = self.builder.take(self.maps());
+        self.deliver(batch);
+    }
+
+    /// The link type to compute layer maps for, when JavaScript wants them.
+    fn maps(&self) -> Option<i32> {
+        self.core
+            .structure
+            .load(Ordering::Relaxed)
+            .then_some(self.core.link_type)
+    }
+
+    /// Queues a batch and wakes JavaScript if the queue was empty.
+    fn deliver(&mut self, batch: Batch) {
         let waker = &self.waker;
         if self.core.queue.push(batch, self.mode, &|| waker.alive()) && !self.waker.wake() {
             self.gone = true;
@@ -243,6 +260,59 @@ fn run_offline<W: Waker>(cap: &mut Capture<Offline>, out: &mut Reader<'_, W>) ->
         }
     }
 }
+
+/// Reads a classic pcap file in place, a batch per read (`crate::pcapfile`), into pool blocks.
+fn run_blocks<W: Waker>(
+    file: &mut BlockReader,
+    out: &mut Reader<'_, W>,
+    batch_bytes: usize,
+) -> Finish {
+    let room = batch_bytes.saturating_sub(BATCH_HEADER).max(RECORD_MIN);
+    let mut need = room;
+    loop {
+        if out.must_stop() {
+            return Finish::Stopped;
+        }
+        let mut block = out.core.pool.get(BATCH_HEADER + need);
+        block.resize(BATCH_HEADER, 0);
+        let spare = block.spare_capacity_mut();
+        let cap = spare.len().min(need);
+        // SAFETY: `spare` is the block's unused capacity, writable and owned here; the reader
+        // initialises the bytes it reports and nothing else touches the block meanwhile.
+        let got = unsafe { file.fill(spare.as_mut_ptr().cast(), cap, u32::MAX) };
+        match got {
+            Fill::Records { packets, len } => {
+                need = room;
+                // SAFETY: the reader wrote `len` bytes after the header.
+                unsafe { block.set_len(BATCH_HEADER + len) };
+                if packets == 0 {
+                    out.core.pool.put(block);
+                    continue;
+                }
+                out.unpublished += u64::from(packets);
+                out.publish_count();
+                let records_end = block.len();
+                let maps = out.maps().map_or(0, |dlt| {
+                    batch::append_maps(&mut block, records_end, packets, dlt)
+                });
+                batch::write_header(&mut block, packets, records_end, maps);
+                out.deliver(Batch {
+                    data: block,
+                    packets,
+                });
+            }
+            Fill::NeedRoom(n) => {
+                out.core.pool.put(block);
+                need = n;
+            }
+            Fill::End => return Finish::Eof,
+            Fill::Error(e) => return Finish::Error(e),
+        }
+    }
+}
+
+/// Smallest room for records in a block.
+const RECORD_MIN: usize = 1024;
 
 /// Reads a stream input (`crate::stream`): as `run_offline`, but the reads hand the batch over
 /// before they wait for more input, and give up waiting when the session stops.

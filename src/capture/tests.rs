@@ -39,32 +39,35 @@ fn read_all(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, Finish) {
 /// Reads every record; returns (packets, packets with a layer map, how it ended). Every map
 /// found must be the one `structure()` gives for the record's data.
 fn read_all_maps(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, u64, Finish) {
-    use crate::queue::{record, RECORD_HEADER};
+    use crate::batch::{walk, BATCH_HEADER, RECORD_HEADER};
     let mut packets = 0u64;
     let mut mapped = 0u64;
     loop {
         match core.queue.take(false) {
             Take::Batch(b) => {
-                let mut off = 0usize;
-                while off < b.data.len() {
-                    let d = &b.data;
-                    let at = off + record::CAPLEN;
-                    let caplen = u32::from_le_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]]);
-                    let caplen = caplen as usize;
-                    let map = &d[off + record::MAP..off + record::MAP + MAP_LEN];
-                    let data = &d[off + record::DATA..off + record::DATA + caplen];
-                    if map[structure::offset::MAGIC] == structure::MAGIC {
+                let end = b.records_end();
+                let d = &b.data;
+                let mut n = 0usize;
+                let mut last = BATCH_HEADER;
+                for (off, caplen) in walk(&d[BATCH_HEADER..end]) {
+                    let start = BATCH_HEADER + off + RECORD_HEADER;
+                    let data = &d[start..start + caplen];
+                    if let Some(table) = b.maps() {
+                        let map = &d[table + n * MAP_LEN..table + (n + 1) * MAP_LEN];
+                        assert_eq!(map[structure::offset::MAGIC], structure::MAGIC);
                         let mut want = [0u8; MAP_LEN];
                         structure::structure(core.link_type, data).encode(caplen, &mut want);
                         assert_eq!(map, &want[..]);
                         mapped += 1;
-                    } else {
-                        assert!(map.iter().all(|&b| b == 0));
                     }
-                    off += RECORD_HEADER + caplen;
-                    packets += 1;
+                    n += 1;
+                    last = start + caplen;
                 }
-                assert_eq!(off, b.data.len());
+                assert_eq!(last, end);
+                assert_eq!(n as u32, b.packets);
+                let table = b.maps().map_or(0, |_| n * MAP_LEN);
+                assert_eq!(d.len(), end + table);
+                packets += n as u64;
             }
             Take::Empty => {
                 let _ = rx.recv_timeout(Duration::from_secs(5));
@@ -82,6 +85,7 @@ fn file_config(name: &str, batch_bytes: usize) -> OfflineConfig {
         outfile: None,
         batch_bytes,
         nanosecond: false,
+        reader: ReaderMode::Thread,
     }
 }
 
@@ -155,4 +159,130 @@ fn stop_ends_a_file_read_early() {
         }
     }
     assert_eq!(how, Some(Finish::Stopped));
+}
+
+/// Records as (pcap header, data).
+type Records = Vec<(Vec<u8>, Vec<u8>)>;
+
+/// Every record of a session's batches, and how it ended.
+fn records_of(core: &Core, rx: &mpsc::Receiver<()>) -> (Records, Finish) {
+    use crate::batch::{walk, BATCH_HEADER, RECORD_HEADER};
+    let mut out = Vec::new();
+    loop {
+        match core.queue.take(false) {
+            Take::Batch(b) => {
+                let d = &b.data;
+                for (off, caplen) in walk(&d[BATCH_HEADER..b.records_end()]) {
+                    let at = BATCH_HEADER + off;
+                    out.push((
+                        d[at..at + RECORD_HEADER].to_vec(),
+                        d[at + RECORD_HEADER..at + RECORD_HEADER + caplen].to_vec(),
+                    ));
+                }
+            }
+            Take::Empty => {
+                let _ = rx.recv_timeout(Duration::from_secs(5));
+            }
+            Take::Finished(f) => return (out, f),
+        }
+    }
+}
+
+/// The same records read inline (`InlineFile`), with maps on from the start.
+fn inline_records(cfg: &OfflineConfig) -> (Records, Finish) {
+    use crate::batch::{walk, BATCH_HEADER, RECORD_HEADER};
+    let mut cfg = cfg.clone();
+    cfg.reader = ReaderMode::Inline;
+    let Runner::Inline(mut file) = open_offline(&cfg).expect("open").runner() else {
+        panic!("{}: not read inline", cfg.path);
+    };
+    file.enable_structure();
+    let mut out = Vec::new();
+    loop {
+        let size = file.size();
+        let mut buf = vec![0xeeu8; size];
+        // SAFETY: `buf` is `size` writable bytes owned here.
+        match unsafe { file.fill(buf.as_mut_ptr(), size) } {
+            InlineFill::Batch(len) => {
+                let b = crate::batch::Batch {
+                    packets: u32::from_le_bytes(buf[0..4].try_into().expect("4")),
+                    data: buf[..len].to_vec(),
+                };
+                let end = b.records_end();
+                let mut n = 0;
+                for (off, caplen) in walk(&buf[BATCH_HEADER..end]) {
+                    let at = BATCH_HEADER + off;
+                    let data = &buf[at + RECORD_HEADER..at + RECORD_HEADER + caplen];
+                    let table = b.maps().expect("maps on");
+                    let mut want = [0u8; MAP_LEN];
+                    structure::structure(file.link_type(), data).encode(caplen, &mut want);
+                    assert_eq!(&buf[table + n * MAP_LEN..table + (n + 1) * MAP_LEN], &want);
+                    out.push((buf[at..at + RECORD_HEADER].to_vec(), data.to_vec()));
+                    n += 1;
+                }
+                assert_eq!(n as u32, b.packets);
+                assert!(
+                    buf[len..].iter().all(|&x| x == 0),
+                    "the unused room is zeroed"
+                );
+            }
+            InlineFill::Retry => {}
+            InlineFill::Finished(f) => return (out, f),
+        }
+    }
+}
+
+#[test]
+fn in_place_reading_gives_libpcaps_records_on_the_thread_and_inline() {
+    let mut compared = 0;
+    let dir = fixture("captures");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(|e| {
+            e.ok()
+                .map(|e| format!("captures/{}", e.file_name().to_string_lossy()))
+        })
+        .collect();
+    names.push("http-loopback.pcap".into());
+    for name in names {
+        for filter in ["", "tcp"] {
+            let mut cfg = file_config(&name, 4096);
+            cfg.filter = filter.into();
+            cfg.reader = ReaderMode::Libpcap;
+            let Ok(prepared) = open_offline(&cfg) else {
+                continue;
+            };
+            let (tx, rx) = mpsc::channel();
+            let lib = prepared.start(ChannelWaker(tx)).expect("start");
+            let want = records_of(&lib, &rx);
+            cfg.reader = ReaderMode::Thread;
+            let prepared = open_offline(&cfg).expect("open");
+            if !matches!(prepared.source, open::Source::Blocks(_)) {
+                continue;
+            }
+            let (tx, rx) = mpsc::channel();
+            let blocks = prepared.start(ChannelWaker(tx)).expect("start");
+            assert_eq!(records_of(&blocks, &rx), want, "{name} {filter}: thread");
+            assert_eq!(inline_records(&cfg), want, "{name} {filter}: inline");
+            compared += 1;
+        }
+    }
+    assert!(compared > 300, "{compared}");
+}
+
+#[test]
+fn outfile_and_pcapng_stay_with_libpcap() {
+    let mut cfg = file_config("captures/bgp-role.pcapng", 4096);
+    assert!(matches!(
+        open_offline(&cfg).expect("open").source,
+        open::Source::Offline(_)
+    ));
+    cfg.path = fixture("http-loopback.pcap");
+    let out = std::env::temp_dir().join(format!("outfile-{}.pcap", std::process::id()));
+    cfg.outfile = Some(out.display().to_string());
+    assert!(matches!(
+        open_offline(&cfg).expect("open").source,
+        open::Source::Offline(_)
+    ));
+    let _ = std::fs::remove_file(out);
 }

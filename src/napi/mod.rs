@@ -7,9 +7,13 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 
-use crate::capture::{self, options, Core, Injector, LiveConfig, OfflineConfig, Prepared, Waker};
+use crate::batch::{self, Held, Pool, RECORD_HEADER};
+use crate::capture::{
+    self, options, Core, Injector, InlineFile, InlineFill, LiveConfig, OfflineConfig, Prepared,
+    Runner, Waker,
+};
 use crate::error::CapError;
-use crate::queue::{Finish, Pool, Take, RECORD_HEADER};
+use crate::queue::{Finish, Take};
 use crate::structure::{self, MAP_LEN};
 use crate::writer::Writer;
 
@@ -43,23 +47,131 @@ fn napi_error(e: Error) -> Error<Code> {
 }
 
 /// Hands a batch to JavaScript without copying; its block returns to the pool when the garbage
-/// collector drops the Buffer (and every view into it).
+/// collector drops the Buffer (and every view into it). V8 counts the block as external memory
+/// (`process.memoryUsage().external`) until then; `held` counts it to decide whether packets
+/// are delivered as views or copies (the batch header's FLAGS).
 fn batch_buffer<'env>(
     env: &'env Env,
     mut data: Vec<u8>,
     pool: &Arc<Pool>,
+    held: &Arc<Held>,
 ) -> Result<BufferSlice<'env>> {
+    let size = data.capacity();
+    batch::set_flags(&mut data, held.lend(size));
     let ptr = data.as_mut_ptr();
     let len = data.len();
-    let pool = Arc::clone(pool);
+    let (pool, back) = (Arc::clone(pool), Arc::clone(held));
     // SAFETY: `ptr` points at `len` initialised bytes owned by `data`; `data` moves into the
     // finalize hint, so its heap block stays where it is, untouched by Rust, until the finalizer
     // runs after JavaScript can no longer reach the Buffer; only then is the block reused.
     unsafe {
         BufferSlice::from_external(env, ptr, len, data, move |_env, data: Vec<u8>| {
+            back.give_back(size);
             pool.put(data)
         })
     }
+}
+
+/// Called by Node-API once the ArrayBuffer of an inline batch is collected: gives its bytes back.
+unsafe extern "C" fn inline_collected(
+    _env: napi::sys::napi_env,
+    data: *mut std::ffi::c_void,
+    hint: *mut std::ffi::c_void,
+) {
+    // SAFETY: `data` is the `Arc<Held>` that `inline_batch` leaked for this finalizer, taken
+    // back exactly once here; `hint` carries the batch size.
+    let held = unsafe { Arc::from_raw(data.cast::<Held>()) };
+    held.give_back(hint as usize);
+}
+
+/// Reads the next batch of a file read on the JavaScript thread into a new Buffer that V8 owns
+/// (`process.memoryUsage().arrayBuffers`) and frees as soon as it is unreachable; a finalizer on
+/// its ArrayBuffer counts it in `held` until then.
+fn inline_batch<'env>(
+    env: &'env Env,
+    file: &mut InlineFile,
+) -> Result<std::result::Result<BufferSlice<'env>, Finish>> {
+    loop {
+        let size = file.size();
+        let mut data: *mut std::ffi::c_void = std::ptr::null_mut();
+        let mut value: napi::sys::napi_value = std::ptr::null_mut();
+        // SAFETY: `env` is the live environment of this call; the out-parameters are valid.
+        let status =
+            unsafe { napi::sys::napi_create_buffer(env.raw(), size, &mut data, &mut value) };
+        if status != napi::sys::Status::napi_ok || data.is_null() {
+            return Err(Error::new(
+                Status::GenericFailure,
+                format!("cannot allocate a batch of {size} bytes"),
+            ));
+        }
+        // SAFETY: napi_create_buffer returned `size` writable bytes owned by the new Buffer,
+        // which nothing else references yet; `size` is what `fill` asked for.
+        match unsafe { file.fill(data.cast(), size) } {
+            InlineFill::Batch(_) => {
+                // SAFETY: `fill` initialised all `size` bytes; only this call touches them.
+                let bytes = unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), size) };
+                batch::set_flags(bytes, file.held.lend(size));
+                track_collection(env, value, &file.held, size)?;
+                // SAFETY: `value` is the Buffer just created in this environment.
+                return unsafe { BufferSlice::from_napi_value(env.raw(), value) }.map(Ok);
+            }
+            InlineFill::Retry => continue,
+            InlineFill::Finished(f) => return Ok(Err(f)),
+        }
+    }
+}
+
+/// Attaches `inline_collected` to the ArrayBuffer under the Buffer `value` (the views of the
+/// packets hold that ArrayBuffer, not the Buffer object).
+fn track_collection(
+    env: &Env,
+    value: napi::sys::napi_value,
+    held: &Arc<Held>,
+    size: usize,
+) -> Result<()> {
+    let mut ab: napi::sys::napi_value = std::ptr::null_mut();
+    let mut kind = 0;
+    let mut length = 0usize;
+    let mut offset = 0usize;
+    let mut ptr: *mut std::ffi::c_void = std::ptr::null_mut();
+    // SAFETY: `value` is a Buffer (a Uint8Array) of this environment; the out-parameters are
+    // valid.
+    let status = unsafe {
+        napi::sys::napi_get_typedarray_info(
+            env.raw(),
+            value,
+            &mut kind,
+            &mut length,
+            &mut ptr,
+            &mut ab,
+            &mut offset,
+        )
+    };
+    if status != napi::sys::Status::napi_ok {
+        return Err(Error::new(
+            Status::GenericFailure,
+            "batch without an ArrayBuffer",
+        ));
+    }
+    let data = Arc::into_raw(Arc::clone(held));
+    // SAFETY: `ab` is a live ArrayBuffer of this environment; the finalizer takes `data` back.
+    let status = unsafe {
+        napi::sys::napi_add_finalizer(
+            env.raw(),
+            ab,
+            data as *mut std::ffi::c_void,
+            Some(inline_collected),
+            size as *mut std::ffi::c_void,
+            std::ptr::null_mut(),
+        )
+    };
+    if status != napi::sys::Status::napi_ok {
+        // SAFETY: the finalizer was not attached: the reference leaked above comes back here.
+        drop(unsafe { Arc::from_raw(data) });
+        held.give_back(size);
+        return Err(Error::new(Status::GenericFailure, "cannot track a batch"));
+    }
+    Ok(())
 }
 
 struct TsfnWaker(WakeFn);
@@ -141,10 +253,18 @@ pub struct SessionStats {
     pub app_drop: f64,
 }
 
-/// One capture session: a libpcap handle read by its own thread.
+/// How a session runs: a capture thread feeding a queue, or a file read on the JavaScript thread
+/// (which keeps the event loop alive through the wake-up function it never calls, as a thread
+/// would, until the file ends or the session closes).
+enum Engine {
+    Thread(Arc<Core>),
+    Inline(Box<InlineFile>, Option<TsfnWaker>),
+}
+
+/// One capture session: a libpcap handle read by its own thread, or a file read inline.
 #[napi]
 pub struct NativeSession {
-    core: Option<Arc<Core>>,
+    engine: Option<Engine>,
     link_type: i32,
     warnings: Vec<String>,
     injector: Injector,
@@ -165,17 +285,20 @@ impl NativeSession {
         let link_type = prepared.link_type;
         let warnings = prepared.warnings.clone();
         let waker = make_waker(on_wake).map_err(napi_error)?;
-        let core = prepared.start(waker).map_err(js_error)?;
+        let engine = match prepared.runner() {
+            Runner::Inline(file) => Engine::Inline(file, Some(waker)),
+            Runner::Thread(prepared) => Engine::Thread(prepared.start(waker).map_err(js_error)?),
+        };
         Ok(NativeSession {
-            core: Some(core),
+            engine: Some(engine),
             link_type,
             warnings,
             injector,
         })
     }
 
-    fn core(&self) -> Result<&Arc<Core>, Code> {
-        self.core
+    fn engine(&self) -> Result<&Engine, Code> {
+        self.engine
             .as_ref()
             .ok_or_else(|| js_error(CapError::new("ECLOSED", "pcap session already closed")))
     }
@@ -217,6 +340,7 @@ impl NativeSession {
             outfile: options.outfile,
             batch_bytes: size_opt(options.batch_size, options::DEFAULT_BATCH_BYTES),
             nanosecond: options.nanosecond.unwrap_or(false),
+            reader: capture::ReaderMode::current(),
         };
         let prepared = capture::open_offline(&cfg).map_err(js_error)?;
         Self::start(prepared, options.path, on_wake)
@@ -234,47 +358,67 @@ impl NativeSession {
         self.warnings.clone()
     }
 
-    /// The next batch (a Buffer of records), `null` when none waits now, or a string when the
-    /// capture has ended: `""` for the end of a file or a close, otherwise the read error. After
-    /// a `null` the next batch wakes JavaScript again, unless `polling` (then call again soon).
+    /// Whether the file is read on the JavaScript thread (`take()` reads the next batch; no
+    /// wake-up ever comes).
+    #[napi(getter)]
+    pub fn inline(&self) -> bool {
+        matches!(self.engine, Some(Engine::Inline(..)))
+    }
+
+    /// The next batch (a Buffer, `crate::batch`'s layout), `null` when none waits now, or a
+    /// string when the capture has ended: `""` for the end of a file or a close, otherwise the
+    /// read error. After a `null` the next batch wakes JavaScript again, unless `polling` (then
+    /// call again soon). A file read inline is read here, a batch per call.
     #[napi]
     pub fn take<'env>(
-        &self,
+        &mut self,
         env: &'env Env,
         polling: bool,
     ) -> Result<Option<Either<BufferSlice<'env>, String>>, Code> {
-        let Some(core) = self.core.as_ref() else {
-            return Ok(None);
-        };
-        Ok(match core.queue.take(polling) {
-            Take::Batch(b) => Some(Either::A(
-                batch_buffer(env, b.data, &core.pool).map_err(napi_error)?,
-            )),
-            Take::Empty => None,
-            Take::Finished(Finish::Eof) | Take::Finished(Finish::Stopped) => {
-                Some(Either::B(String::new()))
+        let how = match self.engine.as_mut() {
+            None => return Ok(None),
+            Some(Engine::Thread(core)) => match core.queue.take(polling) {
+                Take::Batch(b) => {
+                    return Ok(Some(Either::A(
+                        batch_buffer(env, b.data, &core.pool, &core.held).map_err(napi_error)?,
+                    )))
+                }
+                Take::Empty => return Ok(None),
+                Take::Finished(f) => f,
+            },
+            Some(Engine::Inline(file, keep_alive)) => {
+                match inline_batch(env, file).map_err(napi_error)? {
+                    Ok(batch) => return Ok(Some(Either::A(batch))),
+                    Err(f) => {
+                        // The file is done: let the event loop exit.
+                        keep_alive.take();
+                        f
+                    }
+                }
             }
-            Take::Finished(Finish::Error(msg)) => Some(Either::B(if msg.is_empty() {
-                "read error".to_string()
-            } else {
-                msg
-            })),
-        })
+        };
+        Ok(Some(Either::B(match how {
+            Finish::Eof | Finish::Stopped => String::new(),
+            Finish::Error(msg) if msg.is_empty() => "read error".to_string(),
+            Finish::Error(msg) => msg,
+        })))
     }
 
-    /// From the next packet on, the capture thread writes each record's layer map
-    /// (`crate::structure`); until then the map bytes are zero.
+    /// From the next batch on, batches carry the layer maps of their packets
+    /// (`crate::structure`).
     #[napi]
     pub fn enable_structure(&self) {
-        if let Some(core) = self.core.as_ref() {
-            core.enable_structure();
+        match self.engine.as_ref() {
+            Some(Engine::Thread(core)) => core.enable_structure(),
+            Some(Engine::Inline(file, _)) => file.enable_structure(),
+            None => {}
         }
     }
 
     /// Stops the thread and releases the handle. Idempotent; never waits for the thread.
     #[napi]
     pub fn close(&mut self) {
-        if let Some(core) = self.core.take() {
+        if let Some(Engine::Thread(core)) = self.engine.take() {
             core.stop();
         }
         self.injector.close();
@@ -283,7 +427,17 @@ impl NativeSession {
     /// node_pcap's counters plus the packets this package dropped (`SessionStats`).
     #[napi]
     pub fn stats(&self) -> Result<SessionStats, Code> {
-        let core = self.core()?;
+        let core = match self.engine()? {
+            Engine::Thread(core) => core,
+            Engine::Inline(file, _) => {
+                return Ok(SessionStats {
+                    ps_recv: file.packets() as f64,
+                    ps_drop: 0.0,
+                    ps_ifdrop: 0.0,
+                    app_drop: 0.0,
+                })
+            }
+        };
         let c = &core.queue.counters;
         let load =
             |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed) as f64;
@@ -299,14 +453,14 @@ impl NativeSession {
     /// Sends a raw frame on the session's device through a handle of its own.
     #[napi]
     pub fn inject(&mut self, data: &[u8]) -> Result<(), Code> {
-        self.core()?;
+        self.engine()?;
         self.injector.send(data).map_err(js_error)
     }
 }
 
 impl Drop for NativeSession {
     fn drop(&mut self) {
-        if let Some(core) = self.core.take() {
+        if let Some(Engine::Thread(core)) = self.engine.take() {
             core.stop();
         }
     }
