@@ -4,12 +4,15 @@
 // processes, medians and ratios; in `events` mode also a plain C loop over libpcap's
 // pcap_next_ex on the same file (bench/nextex.c), the floor of reading the file with libpcap.
 //
-// Usage: node bench/offline.js [file] [runs] [modes] [--cpus 1|2]
+// Usage: node bench/offline.js [file] [runs] [modes] [--cpus 1|2] [--readers LIST]
 //   file   default bench/data/mixed.pcap (bench/make-capture.js; large.pcap for ~850-byte packets)
 //   runs   processes per package and mode (default 5; the median is reported)
 //   modes  default events,decode,fields,track
 //   --cpus 1: every process pinned to one CPU (`taskset -c N`, N the last CPU this process may
 //             use); --cpus 2: to two (the last two); default: unpinned.
+//   --readers thread,inline: this package once per way of reading the file (PCAP_READER: libpcap,
+//             thread, inline; see README), each compared with the same node_pcap runs; default:
+//             the package's own choice.
 // Prints every run as JSON, then a Markdown table of medians and ratios. Needs cc and the
 // libpcap headers (for the C loop) and taskset (util-linux) for --cpus. The machine must be
 // quiet: other processes on the same CPUs make wall-clock ratios meaningless.
@@ -20,7 +23,10 @@ const path = require('path');
 
 require('./original').build();
 
-const { pin, pos, where } = require('./cpus').parse(process.argv.slice(2));
+const { pin, pos, where } = require('./cpus').parse(process.argv.slice(2).filter((a, i, all) =>
+  a !== '--readers' && all[i - 1] !== '--readers'));
+const readersAt = process.argv.indexOf('--readers');
+const readers = readersAt > 0 ? process.argv[readersAt + 1].split(',') : [null];
 const file = path.resolve(pos[0] || path.join(__dirname, 'data', 'mixed.pcap'));
 const runs = Number(pos[1] || 5);
 const modes = (pos[2] || 'events,decode,fields,track').split(',');
@@ -37,11 +43,14 @@ if (cc.status !== 0) {
   process.exit(2);
 }
 
-function spawnPinned(argv) {
+function spawnPinned(argv, reader) {
   const cmd = pin.concat(argv);
-  return spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const env = { ...process.env };
+  if (reader) env.PCAP_READER = reader;
+  return spawnSync(cmd[0], cmd.slice(1), { encoding: 'utf8', maxBuffer: 1 << 24, env });
 }
 
+// impl: 'original', 'c', or 'ours' / 'ours:<reader>'.
 function one(impl, mode) {
   if (impl === 'c') {
     const t0 = process.hrtime.bigint();
@@ -51,18 +60,20 @@ function one(impl, mode) {
     const packets = Number(r.stdout.trim().split(' ')[0]);
     return { impl, mode, packets, ms: Math.round(ms), pps: Math.round(packets / ms * 1000) };
   }
-  const r = spawnPinned([process.execPath, path.join(__dirname, 'run-one.js'), impl, mode, file]);
+  const [name, reader] = impl.split(':');
+  const r = spawnPinned([process.execPath, path.join(__dirname, 'run-one.js'), name, mode, file], reader);
   const line = r.stdout.split('\n').find((l) => l.startsWith('{'));
   if (!line) throw new Error(impl + ' ' + mode + ' failed: ' + r.stderr);
-  return JSON.parse(line);
+  return { ...JSON.parse(line), impl };
 }
 
 const med = (a) => { const s = [...a].sort((x, y) => x - y); return s[Math.floor(s.length / 2)]; };
 const rows = [];
-let cRow = null;
+const ours = readers.map((r) => (r ? 'ours:' + r : 'ours'));
+const cRows = [];
 for (const mode of modes) {
-  const impls = mode === 'events' ? ['original', 'ours', 'c'] : ['original', 'ours'];
-  const res = { original: [], ours: [], c: [] };
+  const impls = ['original', ...ours, ...(mode === 'events' ? ['c'] : [])];
+  const res = Object.fromEntries(impls.map((i) => [i, []]));
   for (let i = 0; i < runs; i++) {
     for (const impl of impls) {
       const r = one(impl, mode);
@@ -71,11 +82,14 @@ for (const mode of modes) {
     }
   }
   const o = med(res.original.map((r) => r.pps));
-  const u = med(res.ours.map((r) => r.pps));
-  rows.push(`| ${mode} | ${(o / 1e6).toFixed(2)} M/s | ${(u / 1e6).toFixed(2)} M/s | **${(u / o).toFixed(2)}x** | ${med(res.original.map((r) => r.maxRssMB))} MB | ${med(res.ours.map((r) => r.maxRssMB))} MB |`);
-  if (mode === 'events') {
-    const c = med(res.c.map((r) => r.pps));
-    cRow = `| C loop (pcap_next_ex) | ${(c / 1e6).toFixed(2)} M/s | node_pcap ${(100 * o / c).toFixed(0)}% | **this ${(100 * u / c).toFixed(0)}%** |`;
+  for (const impl of ours) {
+    const u = med(res[impl].map((r) => r.pps));
+    const label = impl === 'ours' ? mode : `${mode} (${impl.slice(5)})`;
+    rows.push(`| ${label} | ${(o / 1e6).toFixed(2)} M/s | ${(u / 1e6).toFixed(2)} M/s | **${(u / o).toFixed(2)}x** | ${med(res.original.map((r) => r.maxRssMB))} MB | ${med(res[impl].map((r) => r.maxRssMB))} MB |`);
+    if (mode === 'events') {
+      const c = med(res.c.map((r) => r.pps));
+      cRows.push(`| C loop (pcap_next_ex)${impl === 'ours' ? '' : ', ' + impl.slice(5)} | ${(c / 1e6).toFixed(2)} M/s | node_pcap ${(100 * o / c).toFixed(0)}% | **this ${(100 * u / c).toFixed(0)}%** |`);
+    }
   }
 }
 const packets = one('ours', 'events').packets;
@@ -84,8 +98,8 @@ console.log(`\n${path.basename(file)}: ${packets} packets, ${(fs.statSync(file).
 console.log('| handler | node_pcap 3.1.0 | pcap 4 (this) | ratio | peak RSS node_pcap | peak RSS this |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(r);
-if (cRow) {
+if (cRows.length) {
   console.log('\n| floor | packets/s | node_pcap events | this events |');
   console.log('|---|---|---|---|');
-  console.log(cRow);
+  for (const r of cRows) console.log(r);
 }

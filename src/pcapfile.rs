@@ -301,9 +301,14 @@ impl BlockReader {
         let mut packets = 0u32;
         if self.layout.plain() && self.filter.is_none() {
             let snaplen = self.layout.snaplen;
-            while packets < max_packets && buf.len() - read >= RECORD_HEADER {
-                let at = read + 8;
-                let caplen = u32::from_le_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]]);
+            while packets < max_packets {
+                let Some(h) = buf
+                    .get(read..read + RECORD_HEADER)
+                    .and_then(|h| <&[u8; RECORD_HEADER]>::try_from(h).ok())
+                else {
+                    break;
+                };
+                let caplen = u32::from_le_bytes([h[8], h[9], h[10], h[11]]);
                 let total = RECORD_HEADER + caplen as usize;
                 if caplen > snaplen || buf.len() - read < total {
                     break;
