@@ -63,6 +63,14 @@ async function main() {
   assert.ok(seen >= 3, 'the capture saw ' + seen + ' of the 3 echo requests');
   results.push('live: ' + seen + ' echo requests to 127.0.0.1 seen on lo');
 
+  // Monitor mode: this libpcap has no libnl, so it cannot enable it; asking is a clear error.
+  assert.throws(() => pcap.createSession('lo', { monitor: true }), (e) => {
+    assert.strictEqual(e.code, 'ENOTSUP');
+    assert.match(e.message, /^lo: monitor mode is not supported/);
+    results.push('monitor: ' + e.code + ' "' + e.message + '"');
+    return true;
+  });
+
   // Every deep path of node_pcap 3.1.0 (its files, read from the installed 3.1.0 package) resolves,
   // with and without .js, through the exports map; internals stay private.
   const orig = listJs(process.env.ORIGINAL_DIR).filter((f) => !/^(spec|examples|node_modules)\/|^Gruntfile\.js$/.test(f));
