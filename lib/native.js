@@ -27,15 +27,13 @@ function platformOf() {
   return glibc ? { key: platform + '-' + arch + '-gnu', libc: 'glibc ' + glibc } : { key: platform + '-' + arch + '-musl', libc: 'musl' };
 }
 
-// The loader's attempts, in the order it made them (it chains them newest first through
+// The loader's failed attempts, in the order it made them (it chains them newest first through
 // `cause`), without the "Cannot find module" of candidates that are simply not there.
 function attempts(err) {
   const all = [];
   for (let e = err.cause; e && all.length < 20; e = e.cause) all.unshift(String(e.message || e).split('\n')[0]);
   if (all.length === 0) all.push(String(err.message || err).split('\n')[0]);
-  const missing = all.filter((m) => /^Cannot find module '(\.\/pcap\.|@node-pcap\/pcap-)/.test(m));
-  const real = all.filter((m) => !/^Cannot find module /.test(m) && !/^Cannot find native binding/.test(m));
-  return { missing, real };
+  return all.filter((m) => !/^Cannot find module /.test(m) && !/^Cannot find native binding/.test(m));
 }
 
 function loadError(e) {
@@ -45,7 +43,7 @@ function loadError(e) {
   const prebuilt = (pkg.napi && pkg.napi.packageName || '@node-pcap/pcap') + '-' + key;
   const published = new Set((pkg.napi && pkg.napi.targets || []).map(napiName));
   const repo = pkg.repository && pkg.repository.url ? pkg.repository.url.replace(/^git\+/, '') : 'the repository';
-  const { real } = attempts(e);
+  const real = attempts(e);
   const fromSource = [
     'To build it from source (needs Rust and the libpcap headers): git clone ' + repo + ' pcap-src && cd pcap-src && npm install;',
     'then in your project: npm install /path/to/pcap-src  (or run node with NAPI_RS_NATIVE_LIBRARY_PATH=/path/to/pcap-src/pcap.' + key + '.node).',
