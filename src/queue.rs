@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use crate::error::CapError;
 use crate::structure::MAP_LEN;
 
 /// node_pcap's packet header: tv_sec, tv_usec, caplen, len.
@@ -86,11 +87,13 @@ impl Pool {
     }
 }
 
-/// One block of packet records.
+/// One block of packet records, or (without records) an error that JavaScript receives in its
+/// place in the stream of packets: a write error of the session's dump file (`crate::writer`).
 #[derive(Debug, Default)]
 pub struct Batch {
     pub data: Vec<u8>,
     pub packets: u32,
+    pub fault: Option<CapError>,
 }
 
 /// Accumulates records until a batch is full.
@@ -107,6 +110,7 @@ impl BatchBuilder {
             batch: Batch {
                 data: pool.get(limit),
                 packets: 0,
+                fault: None,
             },
             limit,
             pool,
@@ -164,6 +168,7 @@ impl BatchBuilder {
             let small = Batch {
                 data: self.batch.data.clone(),
                 packets: self.batch.packets,
+                fault: None,
             };
             self.batch.data.clear();
             self.batch.packets = 0;
@@ -172,6 +177,7 @@ impl BatchBuilder {
         let fresh = Batch {
             data: self.pool.get(self.limit),
             packets: 0,
+            fault: None,
         };
         std::mem::replace(&mut self.batch, fresh)
     }
@@ -268,9 +274,9 @@ impl Queue {
 
     /// Queues a batch. Returns `true` when the consumer must be woken. A lossless push waits for
     /// space, giving up when a stop is requested or `alive()` turns false (the consumer's
-    /// environment is gone, e.g. its worker thread exited).
+    /// environment is gone, e.g. its worker thread exited). A fault is never discarded.
     pub fn push(&self, batch: Batch, mode: Mode, alive: &dyn Fn() -> bool) -> bool {
-        if batch.packets == 0 {
+        if batch.packets == 0 && batch.fault.is_none() {
             return false;
         }
         // Counted by capacity: what the batch holds in memory, which bounds memory in bytes.
@@ -297,7 +303,7 @@ impl Queue {
                 }
             }
             Mode::Lossy => {
-                if !st.batches.is_empty() && st.bytes + len > self.limit {
+                if batch.fault.is_none() && !st.batches.is_empty() && st.bytes + len > self.limit {
                     self.counters
                         .app_drop
                         .fetch_add(u64::from(batch.packets), Ordering::Relaxed);
@@ -488,6 +494,7 @@ mod tests {
         let mut sparse = Batch {
             data: Vec::with_capacity(4096),
             packets: 1,
+            fault: None,
         };
         sparse.data.extend_from_slice(&[0; 50]);
         assert!(q.push(sparse, Mode::Lossy, &|| true));
@@ -497,6 +504,24 @@ mod tests {
         assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 1);
         assert!(matches!(q.take(false), Take::Batch(_)));
         assert_eq!(q.queued_bytes(), 0);
+    }
+
+    #[test]
+    fn a_fault_keeps_its_place_even_when_batches_are_discarded() {
+        let q = Queue::new(100);
+        assert!(q.push(batch_of(2, 40), Mode::Lossy, &|| true));
+        assert!(!q.push(batch_of(2, 40), Mode::Lossy, &|| true)); // over the bound: discarded
+        let fault = Batch {
+            fault: Some(CapError::new("ENOSPC", "full")),
+            ..Batch::default()
+        };
+        q.push(fault, Mode::Lossy, &|| true);
+        assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 2);
+        assert!(matches!(q.take(false), Take::Batch(b) if b.packets == 2 && b.fault.is_none()));
+        assert!(
+            matches!(q.take(false), Take::Batch(b) if b.fault.as_ref().is_some_and(|e| e.code == "ENOSPC"))
+        );
+        assert!(matches!(q.take(false), Take::Empty));
     }
 
     #[test]

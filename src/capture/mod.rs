@@ -14,6 +14,7 @@ use pcap::Capture;
 
 use crate::ffi;
 use crate::queue::{Pool, Queue};
+use crate::writer::DumpCounters;
 
 pub mod devices;
 pub mod inject;
@@ -72,6 +73,8 @@ pub struct Core {
     /// decodes this session's packets; a session that is only read raw never pays for it).
     structure: AtomicBool,
     breaker: Mutex<Option<pcap::BreakLoop>>,
+    /// What the dump file (`outfile`) holds, when there is one.
+    pub outfile: Option<DumpCounters>,
 }
 
 impl Core {
