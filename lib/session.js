@@ -5,11 +5,10 @@ const util = require('util');
 const native = require('./native');
 const errors = require('./errors');
 const structure = require('./structure');
+const { emitError } = require('./unhandled');
 
 // Bytes before a packet's data in a batch record: the 16-byte pcap header, then the layer map.
 const RECORD_HEADER = structure.RECORD_HEADER;
-
-const debug = util.debuglog('pcap');
 
 // Event-loop turns to poll for the next batch before waiting to be woken.
 const MAX_POLLS = 16;
@@ -263,13 +262,15 @@ for (const [name, alias] of [['addListener', 'on'], ['prependListener'], ['remov
 PcapSession.prototype._end = function (message) {
   this._ended = true;
   structure.forget(this._structure);
+  const wasOpen = this.opened;
   if (message) {
-    const err = errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
-      this.device_name + ' failed: ' + message);
-    if (this.listenerCount('error') > 0) this.emit('error', err);
-    else debug('%s', err.message);
+    // The capture stopped: no longer open (close() still releases it), and the error is never
+    // lost: an `error` event, or a process warning when nobody listens (lib/unhandled.js).
+    this.opened = false;
+    emitError(this, errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
+      this.device_name + ' failed: ' + message));
   }
-  if (!this.is_live && this.opened) this.emit('complete');
+  if (!this.is_live && wasOpen) this.emit('complete');
 };
 
 // node_pcap's close(): opened = false and every listener removed (kept), and, unlike node_pcap,
