@@ -127,3 +127,20 @@ test('one warning per session and code: two damaged files, two warnings; a repea
     }`, a);
   assert.deepStrictEqual(lines.sort(), ['EIO EIO', 'ENOSPC ENOSPC', 'EREAD a.pcap', 'EREAD b.pcap']);
 });
+
+// An outfile write error (item 1 of the same issue; node_pcap never checked pcap_dump) goes the
+// same way: the capture goes on, and without a listener the error is a process warning.
+test('an outfile write error without an error listener (RLIMIT_FSIZE): one warning EFBIG, every packet still delivered', () => {
+  const out = path.join(dir, 'fsize.pcap');
+  const r = spawnSync('prlimit', ['--fsize=100000', 'sh', '-c', 'trap "" XFSZ; exec "$@"', 'sh', process.execPath, '-e', `
+    const pcap = require(${JSON.stringify(ROOT)});
+    let n = 0;
+    process.on('warning', (w) => console.log('warning ' + w.name + ' ' + w.code));
+    const s = pcap.createOfflineSession(${JSON.stringify(HTTP)}, { outfile: ${JSON.stringify(out)} });
+    s.on('packet', () => n++);
+    s.on('complete', () => console.log('complete ' + n + ' opened=' + s.opened));`], { encoding: 'utf8', timeout: 30000 });
+  assert.strictEqual(r.status, 0, r.stderr);
+  assert.deepStrictEqual(r.stdout.trim().split('\n'), ['warning PcapWarning EFBIG', 'complete ' + tcpdumpRead(HTTP).packets.length + ' opened=true']);
+  assert.match(r.stderr, /\[EFBIG\] PcapWarning: .*File too large/);
+  assert.ok(fs.statSync(out).size <= 100000);
+});
