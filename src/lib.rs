@@ -4,10 +4,12 @@
 //! - [`queue`]: the byte-bounded batch queue between that thread and JavaScript.
 //! - [`writer`]: pcap file writing.
 //! - [`structure`]: the layer map of a packet (etherparse), which the JavaScript decoders build on.
+//! - [`flow`]: the flow meter (flow table, TCP health, hints) and its exporters.
 //! - `napi`: the only module that knows about Node-API.
 
 pub mod capture;
 pub mod error;
+pub mod flow;
 pub mod queue;
 pub mod stdio;
 pub mod stream;
