@@ -11,6 +11,7 @@
 //! The initiator is the sender of a SYN (the receiver of a SYN+ACK), else of the first packet.
 
 pub mod hints;
+pub mod ipfix;
 pub mod key;
 pub mod table;
 pub mod tcp;
@@ -160,3 +161,6 @@ mod tests;
 
 #[cfg(test)]
 mod tshark_tests;
+
+#[cfg(test)]
+mod nfdump_tests;
