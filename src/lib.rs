@@ -5,11 +5,13 @@
 //! - [`writer`]: pcap file writing.
 //! - [`structure`]: the layer map of a packet (etherparse), which the JavaScript decoders build on.
 //! - [`flow`]: the flow meter (flow table, TCP health, hints) and its exporters.
+//! - [`mmap_reader`]: a zero-copy reader of classic pcap files (BPF through libpcap).
 //! - `napi`: the only module that knows about Node-API.
 
 pub mod capture;
 pub mod error;
 pub mod flow;
+pub mod mmap_reader;
 pub mod queue;
 pub mod stdio;
 pub mod stream;
