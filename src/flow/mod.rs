@@ -13,8 +13,10 @@
 pub mod hints;
 pub mod ipfix;
 pub mod key;
+pub mod pipeline;
 pub mod table;
 pub mod tcp;
+pub mod wire;
 
 pub use key::FlowKey;
 pub use table::{Meter, MeterStats};

@@ -121,6 +121,7 @@ fn tshark_flows(path: &str) -> Option<Flows> {
 /// The meter's flows of `path` (TCP rows, UDP rows).
 fn meter_flows(path: &str) -> Option<Flows> {
     // A few captures are pcapng versions libpcap refuses (tshark reads them): not compared.
+    // Nor are files without any IP packet (below).
     let mut cap = pcap::Capture::from_file_with_precision(path, pcap::Precision::Nano).ok()?;
     let dlt = cap.get_datalink().0;
     let forever = u64::MAX / 4;
@@ -164,6 +165,11 @@ fn meter_flows(path: &str) -> Option<Flows> {
         v.sort();
         v
     };
+    // Files with no IPv4/IPv6 packet at all (link types without IP, ARP, STP, ...) hold no
+    // flow to compare: skipped, saving tshark's start-up (~0.3 s each).
+    if m.stats.non_ip == m.stats.packets {
+        return None;
+    }
     Some((pick(6), pick(17)))
 }
 
