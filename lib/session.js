@@ -5,6 +5,7 @@ const util = require('util');
 const native = require('./native');
 const errors = require('./errors');
 const structure = require('./structure');
+const flows = require('./flows');
 
 // Bytes before a packet's data in a batch record: the 16-byte pcap header, then the layer map.
 const RECORD_HEADER = structure.RECORD_HEADER;
@@ -87,6 +88,11 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   }
   const appBufferSize = sizeOption('app_buffer_size', extra.app_buffer_size, 1, Number.MAX_SAFE_INTEGER);
   const batchSize = sizeOption('batch_size', extra.batch_size, 1024, 64 * 1024 * 1024);
+  // Flow meter on the capture thread (lib/flows.d.ts); `packets: false` for flows only.
+  const flowOpts = flows.flowOptions(extra.flows);
+  const packets = extra.packets === undefined || extra.packets === null ? true : extra.packets;
+  if (typeof packets !== 'boolean') throw errors.argError('packets must be true or false, got ' + errors.describe(packets));
+  if (!packets && !flowOpts) throw errors.argError('packets: false needs the flows option (a session with nothing to deliver)');
   const signal = extra.signal;
   if (signal && typeof signal.addEventListener !== 'function') {
     throw errors.argError('signal must be an AbortSignal, got ' + errors.describe(signal));
@@ -127,6 +133,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       outfile: this.outfile || undefined,
       appBufferSize: appBufferSize,
       batchSize: batchSize,
+      flows: flowOpts || undefined,
+      packets: packets,
     }, onWake]);
   } else {
     this.session = errors.call(native.NativeSession.openOffline, native.NativeSession, [{
@@ -135,6 +143,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       outfile: this.outfile || undefined,
       batchSize: batchSize,
       nanosecond: extra.nanosecond === true || extra.tstamp_precision === 'nano',
+      flows: flowOpts || undefined,
+      packets: packets,
     }, onWake]);
   }
   this.link_type = native.linkTypeName(this.session.linkType);
@@ -186,6 +196,15 @@ PcapSession.prototype._drain = function () {
           return;
         }
         if (!polling) return; // the capture thread wakes us for the next batch
+      } else if (r.flows !== undefined) {
+        // Flow records (lib/flows.js): one `flow` event each.
+        this._emitFlows(r.flows);
+        if (!this._scheduled) {
+          this._scheduled = true;
+          setImmediate(this._drainFn);
+        }
+        if (!this.opened || this._paused || performance.now() >= deadline) return;
+        continue;
       } else {
         batch = this._batch = r;
         this._off = 0;
@@ -259,6 +278,26 @@ for (const [name, alias] of [['addListener', 'on'], ['prependListener'], ['remov
     Object.defineProperty(PcapSession.prototype, key, { value: fn, writable: true, configurable: true });
   }
 }
+
+PcapSession.prototype._emitFlows = function (buf) {
+  if (this.listenerCount('flow') === 0) return;
+  for (const f of flows.decodeFlows(buf)) {
+    this.emit('flow', f);
+    if (!this.opened) return;
+  }
+};
+
+// The active flows now (lib/flows.d.ts), [] without flows or once the capture ended.
+PcapSession.prototype.flows = function () {
+  if (!this.session) return [];
+  return flows.decodeFlows(this.session.flows());
+};
+
+// The flow meter's counters, or null without flows.
+PcapSession.prototype.flowStats = function () {
+  if (!this.session) return null;
+  return this.session.flowStats();
+};
 
 PcapSession.prototype._end = function (message) {
   this._ended = true;

@@ -8,6 +8,8 @@ use std::sync::{Arc, Mutex};
 use pcap::{Activated, Active, Capture, Inactive, Offline, Packet, Precision};
 
 use crate::error::{classify_live, pcap_text, CapError, CapResult, PERM_HINT};
+use crate::flow::pipeline::{FlowOptions, Pipeline};
+use crate::mmap_reader::{MmapPcap, Next};
 use crate::queue::{BatchBuilder, Finish, Mode, Pool, Queue};
 use crate::stdio;
 use crate::stream::{Hook, StreamHandle};
@@ -186,6 +188,10 @@ pub struct LiveConfig {
     pub outfile: Option<String>,
     pub app_buffer_bytes: usize,
     pub batch_bytes: usize,
+    /// Flow meter on the capture thread (`crate::flow`).
+    pub flows: Option<FlowOptions>,
+    /// Packet records for JavaScript (`false`: flows only).
+    pub packets: bool,
 }
 
 /// Options of a file session.
@@ -196,6 +202,8 @@ pub struct OfflineConfig {
     pub outfile: Option<String>,
     pub batch_bytes: usize,
     pub nanosecond: bool,
+    pub flows: Option<FlowOptions>,
+    pub packets: bool,
 }
 
 enum Source {
@@ -212,6 +220,10 @@ pub struct Prepared {
     pub warnings: Vec<String>,
     batch_bytes: usize,
     queue_bytes: usize,
+    flows: Option<Pipeline>,
+    packets: bool,
+    /// Flows only from a classic pcap file: read in place (`crate::mmap_reader`).
+    mmap: Option<MmapPcap>,
 }
 
 /// How the capture thread reaches JavaScript.
@@ -234,6 +246,23 @@ pub struct Core {
     /// decodes this session's packets; a session that is only read raw never pays for it).
     structure: AtomicBool,
     breaker: Mutex<Option<pcap::BreakLoop>>,
+    /// The session's flow meter: the capture thread feeds it, `flows()` snapshots it.
+    pub flows: Option<Arc<Mutex<Pipeline>>>,
+}
+
+/// The flow pipeline, whoever panicked while holding it.
+pub fn lock_flows(p: &Mutex<Pipeline>) -> std::sync::MutexGuard<'_, Pipeline> {
+    p.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn flow_pipeline(
+    opts: &Option<FlowOptions>,
+    dlt: i32,
+    nanosecond: bool,
+) -> CapResult<Option<Pipeline>> {
+    opts.as_ref()
+        .map(|o| Pipeline::new(o, dlt, nanosecond).map_err(|e| CapError::new("EIPFIX", e)))
+        .transpose()
 }
 
 impl Core {
@@ -377,6 +406,9 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         warnings,
         batch_bytes: cfg.batch_bytes,
         queue_bytes: cfg.app_buffer_bytes,
+        flows: flow_pipeline(&cfg.flows, link_type, false)?,
+        packets: cfg.packets || cfg.flows.is_none(),
+        mmap: None,
     })
 }
 
@@ -436,6 +468,18 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         }
     }
     let (savefile, link_type) = configure(&mut file.cap, &cfg.filter, &cfg.outfile)?;
+    let packets = cfg.packets || cfg.flows.is_none();
+    // Flows only, from a classic pcap file: read it in place (libpcap opened it above, which
+    // checked it and the filter).
+    let mut mmap = None;
+    if !packets && savefile.is_none() && file.stream.is_none() {
+        if let Ok(Some(mut m)) = MmapPcap::open(&cfg.path) {
+            if m.dlt == link_type && m.set_filter(&cfg.filter).is_ok() {
+                mmap = Some(m);
+            }
+        }
+    }
+    let nanosecond = mmap.as_ref().map_or(cfg.nanosecond, |m| m.nanosecond);
     Ok(Prepared {
         source: Source::Offline(file),
         savefile,
@@ -443,6 +487,9 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         warnings: Vec::new(),
         batch_bytes: cfg.batch_bytes,
         queue_bytes: OFFLINE_QUEUE_BYTES,
+        flows: flow_pipeline(&cfg.flows, link_type, nanosecond)?,
+        packets,
+        mmap,
     })
 }
 
@@ -462,9 +509,14 @@ impl Prepared {
             link_type: self.link_type,
             structure: AtomicBool::new(false),
             breaker: Mutex::new(None),
+            flows: self.flows.map(|p| Arc::new(Mutex::new(p))),
         });
         let Prepared {
-            source, savefile, ..
+            source,
+            savefile,
+            packets,
+            mmap,
+            ..
         } = self;
         let thread_core = Arc::clone(&core);
         let name = if live { "pcap-live" } else { "pcap-file" };
@@ -477,6 +529,7 @@ impl Prepared {
                     .spawn(move || {
                         let mut out =
                             Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossy);
+                        out.packets = packets;
                         let how = guarded(|| run_live(&mut cap, &mut out));
                         out.end(how);
                     })
@@ -489,8 +542,14 @@ impl Prepared {
                         // `file.cap` would capture just that field and free the stream's buffer
                         // here, while the thread reads through it).
                         let mut file = file;
-                        let out =
+                        let mut out =
                             Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossless);
+                        out.packets = packets;
+                        if let Some(mut m) = mmap {
+                            let how = guarded(|| run_mmap(&mut m, &mut out));
+                            out.end(how);
+                            return;
+                        }
                         match file.stream.take() {
                             None => {
                                 let mut out = out;
@@ -527,6 +586,8 @@ struct Reader<'a, W: Waker> {
     gone: bool,
     unpublished: u64,
     map: [u8; MAP_LEN],
+    /// Packet records for JavaScript (`false`: flows only).
+    packets: bool,
 }
 
 impl<'a, W: Waker> Reader<'a, W> {
@@ -546,6 +607,7 @@ impl<'a, W: Waker> Reader<'a, W> {
             gone: false,
             unpublished: 0,
             map: [0; MAP_LEN],
+            packets: true,
         }
     }
 
@@ -573,11 +635,28 @@ impl<'a, W: Waker> Reader<'a, W> {
         if let Some(sf) = self.savefile.as_mut() {
             sf.write(p.header.ts, p.header.len, p.data);
         }
+        let maps = self.core.structure.load(Ordering::Relaxed);
+        let mut st = None;
+        if let Some(flows) = &self.core.flows {
+            let s = structure::structure(self.core.link_type, p.data);
+            lock_flows(flows).packet_with(
+                i64::from(p.header.ts.tv_sec),
+                i64::from(p.header.ts.tv_usec),
+                p.header.len,
+                p.data,
+                &s,
+            );
+            if !self.packets {
+                return;
+            }
+            st = Some(s);
+        }
         if !self.builder.fits(p.data.len()) {
             self.flush();
         }
-        let map = if self.core.structure.load(Ordering::Relaxed) {
-            structure::structure(self.core.link_type, p.data).encode(p.data.len(), &mut self.map);
+        let map = if maps {
+            st.unwrap_or_else(|| structure::structure(self.core.link_type, p.data))
+                .encode(p.data.len(), &mut self.map);
             Some(&self.map)
         } else {
             None
@@ -594,8 +673,39 @@ impl<'a, W: Waker> Reader<'a, W> {
         }
     }
 
+    /// Hands the flow records waiting in the pipeline to JavaScript.
+    fn flush_flows(&mut self) {
+        let Some(flows) = &self.core.flows else {
+            return;
+        };
+        // Taken first, so that a `flows()` snapshot never waits for the queue.
+        let Some((data, n)) = lock_flows(flows).take_encoded() else {
+            return;
+        };
+        let batch = crate::queue::Batch {
+            data,
+            packets: n,
+            flows: true,
+        };
+        let waker = &self.waker;
+        if self.core.queue.push(batch, self.mode, &|| waker.alive()) && !self.waker.wake() {
+            self.gone = true;
+        }
+    }
+
+    /// A live capture's clock: flows expire, a partly filled IPFIX message leaves.
+    fn tick_flows(&mut self) {
+        if let Some(flows) = &self.core.flows {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+            lock_flows(flows).tick(now);
+        }
+    }
+
     fn flush(&mut self) {
         self.publish_count();
+        self.flush_flows();
         if self.builder.is_empty() {
             return;
         }
@@ -611,6 +721,10 @@ impl<'a, W: Waker> Reader<'a, W> {
 
     fn end(mut self, how: Finish) {
         self.publish_count();
+        // Every open flow ends with the capture (exported to a collector even after close()).
+        if let Some(flows) = &self.core.flows {
+            lock_flows(flows).finish();
+        }
         let how = if self.core.queue.stop_requested() {
             Finish::Stopped
         } else {
@@ -648,6 +762,7 @@ fn run_live<W: Waker>(cap: &mut Capture<Active>, out: &mut Reader<'_, W>) -> Fin
             c.ps_ifdrop
                 .store(u64::from(s.if_dropped), Ordering::Relaxed);
         }
+        out.tick_flows();
         // One libpcap buffer read is one delivery.
         out.flush();
     }
@@ -667,6 +782,45 @@ fn run_offline<W: Waker>(cap: &mut Capture<Offline>, out: &mut Reader<'_, W>) ->
                 }
                 return Finish::Error(pcap_text(&e));
             }
+        }
+    }
+}
+
+/// Flows only from a mapped classic pcap file: records go straight from the mapping to the
+/// meter, 8,192 at a time under one lock of the pipeline.
+fn run_mmap<W: Waker>(m: &mut MmapPcap, out: &mut Reader<'_, W>) -> Finish {
+    let Some(flows) = out.core.flows.clone() else {
+        return Finish::Eof;
+    };
+    loop {
+        if out.must_stop() {
+            return Finish::Stopped;
+        }
+        let mut end = None;
+        let mut n = 0u64;
+        {
+            let mut p = lock_flows(&flows);
+            while n < 8192 {
+                match m.next_record() {
+                    Next::Packet(r) => {
+                        n += 1;
+                        p.packet(i64::from(r.ts_sec), i64::from(r.ts_frac), r.len, r.data);
+                    }
+                    Next::End => {
+                        end = Some(Finish::Eof);
+                        break;
+                    }
+                    Next::Error(e) => {
+                        end = Some(Finish::Error(e));
+                        break;
+                    }
+                }
+            }
+        }
+        out.unpublished += n;
+        out.flush();
+        if let Some(how) = end {
+            return how;
         }
     }
 }
@@ -902,7 +1056,46 @@ mod tests {
             outfile: None,
             batch_bytes,
             nanosecond: false,
+            flows: None,
+            packets: true,
         }
+    }
+
+    /// Flow batches and packet batches of a session read to its end: (flow records, packets).
+    fn read_flows(core: &Core, rx: &mpsc::Receiver<()>) -> (u32, u64, Finish) {
+        let (mut flows, mut packets) = (0u32, 0u64);
+        loop {
+            match core.queue.take(false) {
+                Take::Batch(b) if b.flows => flows += b.packets,
+                Take::Batch(b) => packets += u64::from(b.packets),
+                Take::Empty => {
+                    let _ = rx.recv_timeout(Duration::from_secs(5));
+                }
+                Take::Finished(f) => return (flows, packets, f),
+            }
+        }
+    }
+
+    #[test]
+    fn flows_only_and_flows_with_packets_give_the_same_flows() {
+        let mut cfg = file_config("http-loopback.pcap", 16 * 1024);
+        cfg.flows = Some(FlowOptions::default());
+        cfg.packets = false;
+        let prepared = open_offline(&cfg).expect("open");
+        assert!(
+            prepared.mmap.is_some(),
+            "a classic pcap file is read in place"
+        );
+        let (tx, rx) = mpsc::channel();
+        let core = prepared.start(ChannelWaker(tx)).expect("start");
+        let (flows, packets, how) = read_flows(&core, &rx);
+        assert_eq!((packets, how), (0, Finish::Eof));
+        assert_eq!(core.queue.counters.packets.load(Ordering::Relaxed), 4000);
+        cfg.packets = true;
+        let (core, rx) = start_offline(&cfg);
+        let (flows2, packets2, _) = read_flows(&core, &rx);
+        assert_eq!((flows, packets2), (flows2, 4000));
+        assert!(flows >= 10, "{flows} flows");
     }
 
     #[test]

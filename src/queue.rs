@@ -79,6 +79,8 @@ impl Pool {
 pub struct Batch {
     pub data: Vec<u8>,
     pub packets: u32,
+    /// Flow records (`crate::flow::wire`) rather than packet records.
+    pub flows: bool,
 }
 
 /// Accumulates records until a batch is full.
@@ -95,6 +97,7 @@ impl BatchBuilder {
             batch: Batch {
                 data: pool.get(limit),
                 packets: 0,
+                flows: false,
             },
             limit,
             pool,
@@ -151,6 +154,7 @@ impl BatchBuilder {
             let small = Batch {
                 data: self.batch.data.clone(),
                 packets: self.batch.packets,
+                flows: false,
             };
             self.batch.data.clear();
             self.batch.packets = 0;
@@ -159,6 +163,7 @@ impl BatchBuilder {
         let fresh = Batch {
             data: self.pool.get(self.limit),
             packets: 0,
+            flows: false,
         };
         std::mem::replace(&mut self.batch, fresh)
     }
@@ -284,7 +289,8 @@ impl Queue {
                 }
             }
             Mode::Lossy => {
-                if !st.batches.is_empty() && st.bytes + len > self.limit {
+                // Flow records are few and small: never dropped.
+                if !batch.flows && !st.batches.is_empty() && st.bytes + len > self.limit {
                     self.counters
                         .app_drop
                         .fetch_add(u64::from(batch.packets), Ordering::Relaxed);
@@ -475,6 +481,7 @@ mod tests {
         let mut sparse = Batch {
             data: Vec::with_capacity(4096),
             packets: 1,
+            flows: false,
         };
         sparse.data.extend_from_slice(&[0; 50]);
         assert!(q.push(sparse, Mode::Lossy, &|| true));

@@ -201,7 +201,10 @@ pub fn parse<'a>(data: &'a [u8], wire_len: u32, s: &Structure) -> Result<Parsed<
             let seg_end = (t + s.seg_len).min(data.len()).max(start);
             p.payload = &data[start..seg_end];
             if s.proto == TCP {
-                p.tcp = tcp_seg(data, t, hl, s.seg_len);
+                // An IP length beyond the frame (a damaged header) is cut to what the frame
+                // holds, as Wireshark does for the segment length.
+                let on_wire = (wire_len as usize).saturating_sub(t);
+                p.tcp = tcp_seg(data, t, hl, s.seg_len.min(on_wire));
             }
         }
         ICMP | ICMPV6 => {

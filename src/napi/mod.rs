@@ -16,6 +16,9 @@ use crate::queue::{Finish, Pool, Take, RECORD_HEADER};
 use crate::structure::{self, MAP_LEN};
 use crate::writer::Writer;
 
+pub mod flows;
+use flows::{flow_options, NativeFlowOptions};
+
 /// The wake-up call from the capture thread: no arguments, the callee handles no error argument.
 type WakeFn = ThreadsafeFunction<(), Unknown<'static>, (), Status, false>;
 
@@ -96,6 +99,8 @@ pub struct LiveOptions {
     pub outfile: Option<String>,
     pub app_buffer_size: Option<f64>,
     pub batch_size: Option<f64>,
+    pub flows: Option<NativeFlowOptions>,
+    pub packets: Option<bool>,
 }
 
 /// Options of `NativeSession.openOffline`.
@@ -106,6 +111,14 @@ pub struct OfflineOptions {
     pub outfile: Option<String>,
     pub batch_size: Option<f64>,
     pub nanosecond: Option<bool>,
+    pub flows: Option<NativeFlowOptions>,
+    pub packets: Option<bool>,
+}
+
+/// A batch of flow records from `take()`.
+#[napi(object)]
+pub struct FlowBatch {
+    pub flows: Buffer,
 }
 
 /// One capture session: a libpcap handle read by its own thread.
@@ -166,6 +179,8 @@ impl NativeSession {
             outfile: options.outfile,
             app_buffer_bytes: size_opt(options.app_buffer_size, DEFAULT_APP_BUFFER_BYTES),
             batch_bytes: size_opt(options.batch_size, DEFAULT_BATCH_BYTES),
+            flows: options.flows.map(flow_options),
+            packets: options.packets.unwrap_or(true),
         };
         let prepared = capture::open_live(&cfg).map_err(js_error)?;
         Self::start(prepared, options.device, on_wake)
@@ -183,6 +198,8 @@ impl NativeSession {
             outfile: options.outfile,
             batch_bytes: size_opt(options.batch_size, DEFAULT_BATCH_BYTES),
             nanosecond: options.nanosecond.unwrap_or(false),
+            flows: options.flows.map(flow_options),
+            packets: options.packets.unwrap_or(true),
         };
         let prepared = capture::open_offline(&cfg).map_err(js_error)?;
         Self::start(prepared, options.path, on_wake)
@@ -208,17 +225,21 @@ impl NativeSession {
         &self,
         env: &'env Env,
         polling: bool,
-    ) -> Result<Option<Either<BufferSlice<'env>, String>>> {
+    ) -> Result<Option<Either3<BufferSlice<'env>, String, FlowBatch>>> {
         let Some(core) = self.core.as_ref() else {
             return Ok(None);
         };
         Ok(match core.queue.take(polling) {
-            Take::Batch(b) => Some(Either::A(batch_buffer(env, b.data, &core.pool)?)),
+            // Flow records (`crate::flow::wire`): an object, so that JavaScript tells them apart.
+            Take::Batch(b) if b.flows => Some(Either3::C(FlowBatch {
+                flows: b.data.into(),
+            })),
+            Take::Batch(b) => Some(Either3::A(batch_buffer(env, b.data, &core.pool)?)),
             Take::Empty => None,
             Take::Finished(Finish::Eof) | Take::Finished(Finish::Stopped) => {
-                Some(Either::B(String::new()))
+                Some(Either3::B(String::new()))
             }
-            Take::Finished(Finish::Error(msg)) => Some(Either::B(if msg.is_empty() {
+            Take::Finished(Finish::Error(msg)) => Some(Either3::B(if msg.is_empty() {
                 "read error".to_string()
             } else {
                 msg
