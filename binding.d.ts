@@ -13,6 +13,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class NativeSession {
   /** The active flows as encoded records (empty when the session has no flows or ended). */
   flows(): Buffer
+  /**
+   * Whether flow records go to JavaScript (JavaScript turns this off while nobody listens
+   * to `flow`; IPFIX export goes on either way).
+   */
+  setFlowDelivery(on: boolean): void
   /** The flow meter's counters, or null without flows. */
   flowStats(): NativeFlowStats | null
   /** Opens a live device and starts its capture thread; `on_wake` is called when batches wait. */
@@ -28,7 +33,7 @@ export declare class NativeSession {
    * capture has ended: `""` for the end of a file or a close, otherwise the read error. After
    * a `null` the next batch wakes JavaScript again, unless `polling` (then call again soon).
    */
-  take(polling: boolean): Buffer | string | FlowBatch | null
+  take(polling: boolean): Buffer | string | object | null
   /**
    * From the next packet on, the capture thread writes each record's layer map
    * (`crate::structure`); until then the map bytes are zero.
@@ -54,11 +59,6 @@ export declare class NativeWriter {
 export declare function defaultDevice(): string | null
 
 export declare function findAllDevs(): Array<NativeDevice>
-
-/** A batch of flow records from `take()`. */
-export interface FlowBatch {
-  flows: Buffer
-}
 
 /** The flow record layout (`crate::flow::wire`) as JSON: `{fields, dir, strings, reasons}`. */
 export declare function flowLayout(): string

@@ -67,7 +67,8 @@ cli.run(PROG, 'flows.js [-i IFACE | -r FILE] [--ipfix HOST:PORT] [--json FILE|-]
       if (json) json.write(flowText.toJSONLine(f) + '\n');
       if (text) process.stdout.write(flowText.toText(f) + '\n');
     };
-    session.on('flow', write);
+    // Records are decoded only when they go somewhere (IPFIX leaves from the capture thread).
+    if (json || text) session.on('flow', write);
 
     // Progress on standard error while a file takes longer than a second.
     const started = Date.now();

@@ -107,6 +107,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   Object.defineProperty(this, '_ended', { value: false, writable: true });
   Object.defineProperty(this, '_structure', { value: null, writable: true });
   Object.defineProperty(this, '_source', { value: null, writable: true });
+  // Whether the capture thread sends flow records (off while nobody listens to `flow`).
+  Object.defineProperty(this, '_flowDelivery', { value: true, writable: true });
   // Set by every listener change (see the methods below) so the packet loop re-reads its listener.
   Object.defineProperty(this, '_listenersChanged', { value: true, writable: true });
   const drain = () => this._drain();
@@ -272,6 +274,11 @@ for (const [name, alias] of [['addListener', 'on'], ['prependListener'], ['remov
   const base = EventEmitter.prototype[name];
   const fn = { [name](...args) {
     this._listenersChanged = true;
+    if (args[0] === 'flow' && this._flowDelivery === false && this.session && name !== 'removeListener' &&
+      name !== 'removeAllListeners') {
+      this._flowDelivery = true;
+      this.session.setFlowDelivery(true);
+    }
     return base.apply(this, args);
   } }[name];
   for (const key of alias ? [name, alias] : [name]) {
@@ -280,7 +287,14 @@ for (const [name, alias] of [['addListener', 'on'], ['prependListener'], ['remov
 }
 
 PcapSession.prototype._emitFlows = function (buf) {
-  if (this.listenerCount('flow') === 0) return;
+  if (this.listenerCount('flow') === 0) {
+    // Nobody listens: the capture thread stops encoding records until a listener comes.
+    if (this.session && this._flowDelivery !== false) {
+      this._flowDelivery = false;
+      this.session.setFlowDelivery(false);
+    }
+    return;
+  }
   for (const f of flows.decodeFlows(buf)) {
     this.emit('flow', f);
     if (!this.opened) return;

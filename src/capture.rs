@@ -817,6 +817,7 @@ fn run_mmap<W: Waker>(m: &mut MmapPcap, out: &mut Reader<'_, W>) -> Finish {
                 }
             }
         }
+        m.release_read_pages();
         out.unpublished += n;
         out.flush();
         if let Some(how) = end {

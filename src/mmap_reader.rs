@@ -103,6 +103,8 @@ pub enum Next<'a> {
 pub struct MmapPcap {
     map: Map,
     off: usize,
+    /// Pages before this offset were handed back to the kernel.
+    released: usize,
     swapped: bool,
     pub nanosecond: bool,
     /// The DLT value (as libpcap reports it for the file's link type).
@@ -186,6 +188,7 @@ impl MmapPcap {
         Ok(Some(MmapPcap {
             map,
             off: 24,
+            released: 0,
             swapped,
             nanosecond,
             dlt: dlt_of(rd(20)),
@@ -302,6 +305,30 @@ impl MmapPcap {
                 len,
                 data,
             });
+        }
+    }
+
+    /// Hands the pages already read back to the kernel (every `RELEASE_EVERY` bytes), so that a
+    /// large file does not stay mapped into the process as it is read: its resident memory
+    /// stays flat. Records returned before this call must no longer be used.
+    pub fn release_read_pages(&mut self) {
+        const RELEASE_EVERY: usize = 8 << 20;
+        // SAFETY: sysconf only reads a system constant.
+        let page = usize::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).unwrap_or(4096);
+        let upto = self.off / page * page;
+        if upto >= self.released + RELEASE_EVERY {
+            // SAFETY: [released, upto) lies inside the mapping, page-aligned; no reference into it
+            // is alive (records borrow `self`, and this takes `&mut self`); the mapping is
+            // private and read-only, so dropping its pages loses nothing (they would be read
+            // from the file again).
+            unsafe {
+                libc::madvise(
+                    (self.map.ptr as *mut u8).add(self.released).cast(),
+                    upto - self.released,
+                    libc::MADV_DONTNEED,
+                )
+            };
+            self.released = upto;
         }
     }
 

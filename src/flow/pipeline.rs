@@ -154,6 +154,11 @@ impl Pipeline {
         self.records.clear();
     }
 
+    /// Whether records are encoded for JavaScript from now on.
+    pub fn set_deliver(&mut self, on: bool) {
+        self.deliver = on;
+    }
+
     /// Bytes of encoded records waiting for JavaScript.
     pub fn pending_bytes(&self) -> usize {
         self.encoded.len()

@@ -94,6 +94,15 @@ impl NativeSession {
         data.into()
     }
 
+    /// Whether flow records go to JavaScript (JavaScript turns this off while nobody listens
+    /// to `flow`; IPFIX export goes on either way).
+    #[napi]
+    pub fn set_flow_delivery(&self, on: bool) {
+        if let Some(p) = self.core.as_ref().and_then(|c| c.flows.as_ref()) {
+            lock_flows(p).set_deliver(on);
+        }
+    }
+
     /// The flow meter's counters, or null without flows.
     #[napi]
     pub fn flow_stats(&self) -> Option<NativeFlowStats> {

@@ -115,12 +115,6 @@ pub struct OfflineOptions {
     pub packets: Option<bool>,
 }
 
-/// A batch of flow records from `take()`.
-#[napi(object)]
-pub struct FlowBatch {
-    pub flows: Buffer,
-}
-
 /// One capture session: a libpcap handle read by its own thread.
 #[napi]
 pub struct NativeSession {
@@ -225,15 +219,19 @@ impl NativeSession {
         &self,
         env: &'env Env,
         polling: bool,
-    ) -> Result<Option<Either3<BufferSlice<'env>, String, FlowBatch>>> {
+    ) -> Result<Option<Either3<BufferSlice<'env>, String, Object<'env>>>> {
         let Some(core) = self.core.as_ref() else {
             return Ok(None);
         };
         Ok(match core.queue.take(polling) {
-            // Flow records (`crate::flow::wire`): an object, so that JavaScript tells them apart.
-            Take::Batch(b) if b.flows => Some(Either3::C(FlowBatch {
-                flows: b.data.into(),
-            })),
+            // Flow records (`crate::flow::wire`): `{flows: Buffer}`, so that JavaScript tells
+            // them apart; copied into V8's memory, whose collector then sees their size (a
+            // SYN flood sends a record per packet).
+            Take::Batch(b) if b.flows => {
+                let mut o = Object::new(env)?;
+                o.set_named_property("flows", &BufferSlice::copy_from(env, &b.data)?)?;
+                Some(Either3::C(o))
+            }
             Take::Batch(b) => Some(Either3::A(batch_buffer(env, b.data, &core.pool)?)),
             Take::Empty => None,
             Take::Finished(Finish::Eof) | Take::Finished(Finish::Stopped) => {
