@@ -248,6 +248,38 @@ pub struct Core {
     breaker: Mutex<Option<pcap::BreakLoop>>,
     /// The session's flow meter: the capture thread feeds it, `flows()` snapshots it.
     pub flows: Option<Arc<Mutex<Pipeline>>>,
+    /// Set by the flow clock before it breaks the live loop (see `flow_clock`).
+    flow_tick: AtomicBool,
+    /// The capture thread has ended.
+    ended: AtomicBool,
+}
+
+/// How often a live session's flow clock wakes its capture thread: libpcap's read on Linux
+/// waits for packets however long, so without traffic idle flows would never expire.
+const FLOW_TICK: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// A live session's flow clock: every `FLOW_TICK` it breaks the capture loop (libpcap wakes
+/// its poll through an eventfd) with `flow_tick` set, and the capture thread expires flows.
+fn flow_clock(core: Arc<Core>) {
+    let spawned = std::thread::Builder::new()
+        .name("pcap-flow-clock".into())
+        .spawn(move || loop {
+            std::thread::sleep(FLOW_TICK);
+            if core.ended.load(Ordering::Relaxed) || core.queue.stop_requested() {
+                return;
+            }
+            core.flow_tick.store(true, Ordering::Release);
+            if let Some(b) = core
+                .breaker
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .as_ref()
+            {
+                b.breakloop();
+            }
+        });
+    // Without the clock, flows still expire whenever packets arrive.
+    drop(spawned);
 }
 
 /// The flow pipeline, whoever panicked while holding it.
@@ -510,6 +542,8 @@ impl Prepared {
             structure: AtomicBool::new(false),
             breaker: Mutex::new(None),
             flows: self.flows.map(|p| Arc::new(Mutex::new(p))),
+            flow_tick: AtomicBool::new(false),
+            ended: AtomicBool::new(false),
         });
         let Prepared {
             source,
@@ -524,6 +558,9 @@ impl Prepared {
             Source::Live(mut cap) => {
                 *core.breaker.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(cap.breakloop_handle());
+                if core.flows.is_some() {
+                    flow_clock(Arc::clone(&core));
+                }
                 std::thread::Builder::new()
                     .name(name.into())
                     .spawn(move || {
@@ -734,6 +771,7 @@ impl<'a, W: Waker> Reader<'a, W> {
         if let Some(sf) = self.savefile.as_mut() {
             let _ = sf.flush();
         }
+        self.core.ended.store(true, Ordering::Relaxed);
         if self.core.queue.finish(how) {
             self.waker.wake();
         }
@@ -751,8 +789,11 @@ fn run_live<W: Waker>(cap: &mut Capture<Active>, out: &mut Reader<'_, W>) -> Fin
         if out.must_stop() {
             return Finish::Stopped;
         }
-        if let Err(e) = r {
-            return Finish::Error(pcap_text(&e));
+        match r {
+            // The flow clock broke the loop: expire flows below, read on.
+            Err(_) if out.core.flow_tick.swap(false, Ordering::Acquire) => {}
+            Err(e) => return Finish::Error(pcap_text(&e)),
+            Ok(_) => {}
         }
         // Publish libpcap's counters before the packets they count reach JavaScript.
         if let Ok(s) = cap.stats() {
