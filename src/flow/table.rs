@@ -1,7 +1,10 @@
 //! The flow table: flows in a slab, found through a hash table of slab indices (hashbrown's
 //! `HashTable`, keyed by a hash both orientations of a key share, seeded at random by ahash so
 //! that crafted traffic cannot aim at one bucket), and kept on intrusive lists for expiry:
-//! - `lru`: open flows, least recently active first (idle timeout, eviction);
+//! - `lru`: open flows in the order they were last linked (idle timeout, eviction). A packet
+//!   does not move its flow: a flow is moved to the tail only when it reaches the head and
+//!   has seen packets since it was linked (a second chance, as CLOCK does), so the list costs
+//!   nothing per packet and the head is still a least recently active flow;
 //! - `closing`: closed TCP connections, oldest close first (`close_ns` linger);
 //! - `age`: open flows by the start of their current record (active timeout).
 //!
@@ -10,12 +13,14 @@
 use hashbrown::HashTable;
 
 use super::hints::{self, Hints};
-use super::key::{self, tcpflag, FlowKey, Skip};
+use super::key::{self, tcpflag, FlowKey, KeyHasher, Skip};
 use super::tcp::{self, af, Handshake, TcpDir};
 use super::{Config, DirCounters, EndReason, FlowRecord};
 use crate::structure::Structure;
 
 const NIL: u32 = u32::MAX;
+/// Capture time between two looks at the expiry lists.
+const EXPIRY_STEP_NS: u64 = 1_000_000;
 
 // Flow state bits.
 const FIN_FWD: u8 = 1;
@@ -57,6 +62,8 @@ struct Flow {
     last_ns: u64,
     /// Start of the current record (open flows) or the time it closed (closing flows).
     age_ns: u64,
+    /// `last_ns` when the flow was last linked at the tail of `lru`.
+    linked_ns: u64,
     dir: [DirCounters; 2],
     tcp: [TcpDir; 2],
     hs: Handshake,
@@ -87,11 +94,13 @@ pub struct Meter {
     flows: Vec<Flow>,
     free: Vec<u32>,
     index: HashTable<u32>,
-    hasher: ahash::RandomState,
+    hasher: KeyHasher,
     lru: List,
     closing: List,
     age: List,
     now: u64,
+    /// When `advance` looks at the lists next.
+    next_check: u64,
     next_id: u64,
     pub stats: MeterStats,
 }
@@ -111,11 +120,12 @@ impl Meter {
             flows: Vec::new(),
             free: Vec::new(),
             index: HashTable::new(),
-            hasher: ahash::RandomState::new(),
+            hasher: KeyHasher::new(),
             lru: List::new(),
             closing: List::new(),
             age: List::new(),
             now: 0,
+            next_check: 0,
             next_id: 1,
             stats: MeterStats::default(),
         }
@@ -164,6 +174,14 @@ impl Meter {
             self.flows[tail as usize].links[which].next = i;
         }
         list(self).tail = i;
+    }
+
+    /// Moves an open flow to the tail of `lru`.
+    fn relink(&mut self, i: u32) {
+        self.unlink(0, Self::lru, i);
+        let f = &mut self.flows[i as usize];
+        f.linked_ns = f.last_ns;
+        self.push_back(0, Self::lru, i);
     }
 
     fn lru(m: &mut Meter) -> &mut List {
@@ -238,17 +256,24 @@ impl Meter {
         if now > self.now {
             self.now = now;
         }
+        // Timeouts are seconds long: looking once per millisecond of capture time is enough.
+        if self.now < self.next_check {
+            return;
+        }
+        self.next_check = self.now.saturating_add(EXPIRY_STEP_NS);
         let now = self.now;
         while self.lru.head != NIL {
             let i = self.lru.head;
-            if self.flows[i as usize]
-                .last_ns
-                .saturating_add(self.cfg.idle_ns)
-                > now
-            {
+            let f = &self.flows[i as usize];
+            if f.last_ns.saturating_add(self.cfg.idle_ns) <= now {
+                self.remove(i, EndReason::Idle, out);
+            } else if f.last_ns > f.linked_ns {
+                // Active since it was linked: to the tail, in the order of its last packet.
+                self.relink(i);
+            } else {
+                // Every flow behind was linked later, with a packet no older: none is idle.
                 break;
             }
-            self.remove(i, EndReason::Idle, out);
         }
         while self.closing.head != NIL {
             let i = self.closing.head;
@@ -324,10 +349,20 @@ impl Meter {
                 let i = self.closing.head;
                 let end = self.reason(i, EndReason::Fin);
                 self.remove(i, end, out);
-            } else if self.lru.head != NIL {
-                let i = self.lru.head;
-                self.stats.evicted += 1;
-                self.remove(i, EndReason::Evicted, out);
+            } else {
+                // The least recently active flow: the head, once heads with packets since
+                // they were linked have had their second chance.
+                while self.lru.head != NIL {
+                    let i = self.lru.head;
+                    let f = &self.flows[i as usize];
+                    if f.last_ns > f.linked_ns {
+                        self.relink(i);
+                        continue;
+                    }
+                    self.stats.evicted += 1;
+                    self.remove(i, EndReason::Evicted, out);
+                    break;
+                }
             }
         }
         let flow = Flow {
@@ -336,6 +371,7 @@ impl Meter {
             first_ns: ts,
             last_ns: ts,
             age_ns: ts,
+            linked_ns: ts,
             dir: [DirCounters {
                 wscale: -1,
                 ..DirCounters::default()
@@ -381,8 +417,9 @@ impl Meter {
     ) {
         self.stats.packets += 1;
         self.advance(ts, out);
-        let p = match key::parse(data, wire_len, st) {
-            Ok(p) => p,
+        let mut p = key::Parsed::default();
+        match key::parse(data, wire_len, st, &mut p) {
+            Ok(()) => {}
             Err(Skip::NotIp) => {
                 self.stats.non_ip += 1;
                 return;
@@ -393,15 +430,11 @@ impl Meter {
             }
         };
         let k = p.key;
-        let rk = k.reversed();
         let hash = k.symmetric_hash(&self.hasher);
         let flows = &self.flows;
         let found = self
             .index
-            .find(hash, |&j| {
-                let fk = &flows[j as usize].key;
-                *fk == k || *fk == rk
-            })
+            .find(hash, |&j| flows[j as usize].key.matches(&k))
             .copied();
         let (i, d) = match found {
             Some(i) => {
@@ -421,7 +454,7 @@ impl Meter {
                     t.flags & (tcpflag::SYN | tcpflag::ACK) == tcpflag::SYN | tcpflag::ACK
                 });
                 if synack {
-                    (self.allocate(rk, ts, out), 1)
+                    (self.allocate(k.reversed(), ts, out), 1)
                 } else {
                     (self.allocate(k, ts, out), 0)
                 }
@@ -496,9 +529,6 @@ impl Meter {
             f.state |= CLOSED;
             f.age_ns = ts.max(self.now);
             self.push_back(0, Self::closing, i);
-        } else if self.flows[i as usize].state & CLOSED == 0 && self.lru.tail != i {
-            self.unlink(0, Self::lru, i);
-            self.push_back(0, Self::lru, i);
         }
     }
 }
