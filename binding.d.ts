@@ -41,8 +41,8 @@ export declare class NativeSession {
   enableStructure(): void
   /** Stops the thread and releases the handle. Idempotent; never waits for the thread. */
   close(): void
-  /** `[ps_recv, ps_drop, ps_ifdrop, app_drop, packets_read, queued_bytes]`. */
-  stats(): Array<number>
+  /** node_pcap's counters plus the packets this package dropped (`SessionStats`). */
+  stats(): SessionStats
   /** Sends a raw frame on the session's device through a handle of its own. */
   inject(data: Uint8Array): void
 }
@@ -141,6 +141,18 @@ export interface OfflineOptions {
 
 /** Bytes before a packet's data in a batch record: the pcap header, then the layer map. */
 export declare function recordHeaderBytes(): number
+
+/**
+ * What `session.stats()` returns: node_pcap's `{ps_recv, ps_drop, ps_ifdrop}` (libpcap's
+ * counters; a file session counts the packets read as received) and `app_drop`, the packets a
+ * live session discarded because the application buffer (`app_buffer_size`) was full.
+ */
+export interface SessionStats {
+  ps_recv: number
+  ps_drop: number
+  ps_ifdrop: number
+  app_drop: number
+}
 
 /**
  * Writes the layer map of `data` (a packet of link type `dlt`) into the first 24 bytes of the

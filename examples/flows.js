@@ -61,9 +61,7 @@ cli.run(PROG, 'flows.js [-i IFACE | -r FILE] [--ipfix HOST:PORT] [--json FILE|-]
       ? pcap.createSession(opts.interface || '', Object.assign({ buffer_timeout: 100 }, options))
       : pcap.createOfflineSession(opts.read, options);
 
-    let records = 0;
     const write = (f) => {
-      records++;
       if (json) json.write(flowText.toJSONLine(f) + '\n');
       if (text) process.stdout.write(flowText.toText(f) + '\n');
     };
@@ -107,7 +105,7 @@ cli.run(PROG, 'flows.js [-i IFACE | -r FILE] [--ipfix HOST:PORT] [--json FILE|-]
       process.removeListener('SIGTERM', onSignal);
       const summary = () => {
         if (stats) {
-          process.stderr.write(PROG + ': ' + plural(records, 'flow') + ' from ' + plural(stats.packets, 'packet') +
+          process.stderr.write(PROG + ': ' + plural(stats.records, 'flow') + ' from ' + plural(stats.packets, 'packet') +
             (stats.non_ip ? ' (' + stats.non_ip + ' not IP)' : '') +
             (stats.evicted ? ', ' + stats.evicted + ' evicted' : '') +
             (flowOpts.ipfix ? ', ' + plural(stats.ipfix_messages, 'IPFIX message') + ' to ' + flowOpts.ipfix +

@@ -124,7 +124,7 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
     return;
   }
   if (this.is_live) {
-    this.session = errors.call(native.NativeSession.openLive, native.NativeSession, [{
+    this.session = native.NativeSession.openLive({
       device: this.device_name,
       filter: this.filter,
       bufferSize: this.buffer_size,
@@ -137,9 +137,9 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       batchSize: batchSize,
       flows: flowOpts || undefined,
       packets: packets,
-    }, onWake]);
+    }, onWake);
   } else {
-    this.session = errors.call(native.NativeSession.openOffline, native.NativeSession, [{
+    this.session = native.NativeSession.openOffline({
       path: this.device_name,
       filter: this.filter,
       outfile: this.outfile || undefined,
@@ -147,7 +147,7 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       nanosecond: extra.nanosecond === true || extra.tstamp_precision === 'nano',
       flows: flowOpts || undefined,
       packets: packets,
-    }, onWake]);
+    }, onWake);
   }
   this.link_type = native.linkTypeName(this.session.linkType);
   this._structure = { native: this.session, link: this.link_type, enabled: false };
@@ -426,15 +426,15 @@ PcapSession.prototype[Symbol.asyncIterator] = function () {
 
 PcapSession.prototype.stats = function () {
   if (!this.session) throw errors.pcapError('ECLOSED', 'pcap session already closed');
-  const s = errors.call(this.session.stats, this.session, []);
-  return { ps_recv: s[0], ps_drop: s[1], ps_ifdrop: s[2], app_drop: s[3] };
+  // {ps_recv, ps_drop, ps_ifdrop, app_drop}, made by the addon (src/napi/mod.rs SessionStats).
+  return this.session.stats();
 };
 
 PcapSession.prototype.inject = function (data) {
   if (arguments.length !== 1) throw new TypeError('Inject takes exactly one argument');
   if (!Buffer.isBuffer(data)) throw new TypeError('First argument must be a buffer');
   if (!this.session) throw errors.pcapError('ECLOSED', 'pcap session already closed');
-  errors.call(this.session.inject, this.session, [data]);
+  this.session.inject(data);
 };
 
 module.exports = { PcapSession, PacketWithHeader, setWarningSink };

@@ -46,7 +46,7 @@ class PcapWriter {
     this.nanosecond = nano;
     this.packets_written = 0;
     Object.defineProperty(this, '_w', {
-      value: errors.call((p, l, n, ns) => new native.NativeWriter(p, l, n, ns), null, [path, lt, snap, nano]),
+      value: new native.NativeWriter(path, lt, snap, nano),
     });
   }
 
@@ -71,16 +71,16 @@ class PcapWriter {
       throw new TypeError('write() takes a Buffer or a {buf, header} packet');
     }
     if (buf.length > this.snap_length) buf = buf.subarray(0, this.snap_length);
-    errors.call(this._w.write, this._w, [sec, usec, len, buf]);
+    this._w.write(sec, usec, len, buf);
     this.packets_written++;
   }
 
   flush() {
-    errors.call(this._w.flush, this._w, []);
+    this._w.flush();
   }
 
   close() {
-    errors.call(this._w.close, this._w, []);
+    this._w.close();
   }
 }
 

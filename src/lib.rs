@@ -1,6 +1,7 @@
 //! Native core of the `pcap` npm package.
 //!
-//! - [`capture`]: libpcap handles and the per-session capture thread (plain Rust).
+//! - [`capture`]: libpcap handles and the per-session capture thread (plain Rust): opening,
+//!   the thread (`capture/reader.rs`), devices and link types, inject.
 //! - [`queue`]: the byte-bounded batch queue between that thread and JavaScript.
 //! - [`writer`]: pcap file writing.
 //! - [`structure`]: the layer map of a packet (etherparse), which the JavaScript decoders build on.
@@ -10,6 +11,7 @@
 
 pub mod capture;
 pub mod error;
+mod ffi;
 pub mod flow;
 pub mod mmap_reader;
 pub mod queue;

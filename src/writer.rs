@@ -1,35 +1,15 @@
 //! Writing pcap files: libpcap's dumper over a stdio stream with a buffer of our own (`Dumper`,
 //! used by `outfile` and `pcap.createWriter`), and the standalone writer (`pcap.createWriter`).
 
-use std::ffi::{c_char, c_int, c_uint, c_void, CStr};
+use std::ffi::{c_void, CStr};
 use std::ptr::NonNull;
 
 use pcap::{Capture, Dead};
 
 use crate::capture::capture_from_raw;
-use crate::error::{CapError, CapResult};
+use crate::error::{io_code, limit_hint, CapError, CapResult};
+use crate::ffi::{self, PktHdr};
 use crate::stdio;
-
-extern "C" {
-    fn pcap_open_dead_with_tstamp_precision(
-        linktype: c_int,
-        snaplen: c_int,
-        precision: c_uint,
-    ) -> *mut c_void;
-    fn pcap_dump_fopen(p: *mut c_void, fp: *mut libc::FILE) -> *mut c_void;
-    fn pcap_dump(user: *mut u8, h: *const PktHdr, sp: *const u8);
-    fn pcap_dump_flush(d: *mut c_void) -> c_int;
-    fn pcap_dump_close(d: *mut c_void);
-    fn pcap_geterr(p: *mut c_void) -> *const c_char;
-}
-
-/// libpcap's `struct pcap_pkthdr`.
-#[repr(C)]
-struct PktHdr {
-    ts: libc::timeval,
-    caplen: u32,
-    len: u32,
-}
 
 /// stdio buffer of a dump file (see `crate::stdio`); `pcap_dump_open` leaves glibc's 4 KiB buffer: a
 /// `write` system call per 4 KiB of packets.
@@ -49,28 +29,36 @@ unsafe impl Send for Dumper {}
 impl Dumper {
     /// Opens `path` (`-` is standard output, as for libpcap) for packets of the handle `pcap`:
     /// its link type, snap length and time stamp precision go into the file header. Errors are
-    /// "error opening dump file PATH: why", code EDUMP.
+    /// "error opening dump file PATH: why", code EDUMP (EMFILE/ENFILE when out of descriptors).
     ///
     /// # Safety
     /// `pcap` must be a valid `pcap_t` for the duration of the call.
     pub unsafe fn open(pcap: *mut c_void, path: &str) -> CapResult<Dumper> {
-        let fail =
-            |why: String| CapError::new("EDUMP", format!("error opening dump file {path}: {why}"));
-        let (fp, buf) =
-            stdio::open_write(path, WRITE_BUFFER).map_err(|e| fail(format!("{path}: {e}")))?;
+        let fail = |code, why: String| {
+            CapError::new(code, format!("error opening dump file {path}: {why}"))
+        };
+        let (fp, buf) = stdio::open_write(path, WRITE_BUFFER).map_err(|e| {
+            // Running out of descriptors has a code of its own; anything else is EDUMP.
+            match io_code(&e) {
+                code @ ("EMFILE" | "ENFILE") => {
+                    fail(code, format!("{path}: {e}{}", limit_hint(code)))
+                }
+                _ => fail("EDUMP", format!("{path}: {e}")),
+            }
+        })?;
         // SAFETY: `pcap` is a valid handle (caller) and `fp` a stream open for writing; on success
         // the dumper owns `fp`.
-        let raw = unsafe { pcap_dump_fopen(pcap, fp) };
+        let raw = unsafe { ffi::pcap_dump_fopen(pcap, fp) };
         match NonNull::new(raw) {
             Some(raw) => Ok(Dumper { raw, _buf: buf }),
             None => {
                 // SAFETY: `pcap` is valid; libpcap keeps a NUL-terminated message in it.
-                let why = unsafe { CStr::from_ptr(pcap_geterr(pcap)) }
+                let why = unsafe { CStr::from_ptr(ffi::pcap_geterr(pcap)) }
                     .to_string_lossy()
                     .into_owned();
                 // SAFETY: on failure the stream is still ours; closed once, before `buf` is freed.
                 unsafe { libc::fclose(fp) };
-                Err(fail(why))
+                Err(fail("EDUMP", why))
             }
         }
     }
@@ -85,13 +73,13 @@ impl Dumper {
         };
         // SAFETY: `raw` is an open dumper; `header` describes `caplen` bytes of `data`, which
         // libpcap copies into the stream before returning.
-        unsafe { pcap_dump(self.raw.as_ptr().cast(), &header, data.as_ptr()) };
+        unsafe { ffi::pcap_dump(self.raw.as_ptr().cast(), &header, data.as_ptr()) };
     }
 
     /// Writes what the stream buffers to the file.
     pub fn flush(&mut self) -> CapResult<()> {
         // SAFETY: `raw` is an open dumper.
-        if unsafe { pcap_dump_flush(self.raw.as_ptr()) } == 0 {
+        if unsafe { ffi::pcap_dump_flush(self.raw.as_ptr()) } == 0 {
             Ok(())
         } else {
             Err(CapError::new(
@@ -105,7 +93,7 @@ impl Dumper {
 impl Drop for Dumper {
     fn drop(&mut self) {
         // SAFETY: `raw` is an open dumper, closed exactly once here; `_buf` is freed after this.
-        unsafe { pcap_dump_close(self.raw.as_ptr()) };
+        unsafe { ffi::pcap_dump_close(self.raw.as_ptr()) };
     }
 }
 
@@ -122,7 +110,11 @@ impl Writer {
     pub fn create(path: &str, link_type: i32, snaplen: i32, nanosecond: bool) -> CapResult<Writer> {
         // SAFETY: plain values in; libpcap returns a new handle or null (out of memory).
         let raw = unsafe {
-            pcap_open_dead_with_tstamp_precision(link_type, snaplen.max(1), u32::from(nanosecond))
+            ffi::pcap_open_dead_with_tstamp_precision(
+                link_type,
+                snaplen.max(1),
+                u32::from(nanosecond),
+            )
         };
         let dead = capture_from_raw(Capture::<Dead>::as_ptr, raw.cast()).ok_or_else(|| {
             CapError::new(

@@ -8,10 +8,10 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 
 use crate::capture::{
-    self, Core, LiveConfig, OfflineConfig, Prepared, Waker, DEFAULT_APP_BUFFER_BYTES,
+    self, Core, Injector, LiveConfig, OfflineConfig, Prepared, Waker, DEFAULT_APP_BUFFER_BYTES,
     DEFAULT_BATCH_BYTES,
 };
-use crate::error::{CapError, PERM_HINT};
+use crate::error::CapError;
 use crate::queue::{Finish, Pool, Take, RECORD_HEADER};
 use crate::structure::{self, MAP_LEN};
 use crate::writer::Writer;
@@ -22,9 +22,30 @@ use flows::{flow_options, NativeFlowOptions};
 /// The wake-up call from the capture thread: no arguments, the callee handles no error argument.
 type WakeFn = ThreadsafeFunction<(), Unknown<'static>, (), Status, false>;
 
-fn js_error(e: CapError) -> Error {
-    // JavaScript (lib/errors.js) turns the "[CODE] message" form into an Error with `code`.
-    Error::new(Status::GenericFailure, e.to_string())
+/// The `code` of an Error thrown to JavaScript: this package's (`EPERM`, `ENODEV`, ...; see
+/// `crate::error`) or, for a failure of Node-API itself, napi's status name.
+pub enum Code {
+    Capture(&'static str),
+    Napi(Status),
+}
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        match self {
+            Code::Capture(code) => code,
+            Code::Napi(status) => status.as_ref(),
+        }
+    }
+}
+
+/// A capture error as JavaScript receives it: an Error with `code` and the message.
+fn js_error(e: CapError) -> Error<Code> {
+    Error::new(Code::Capture(e.code), e.message)
+}
+
+/// A Node-API failure, keeping napi's status as the code.
+fn napi_error(e: Error) -> Error<Code> {
+    Error::new(Code::Napi(e.status), e.reason)
 }
 
 /// Hands a batch to JavaScript without copying; its block returns to the pool when the garbage
@@ -115,15 +136,28 @@ pub struct OfflineOptions {
     pub packets: Option<bool>,
 }
 
+/// What `session.stats()` returns: node_pcap's `{ps_recv, ps_drop, ps_ifdrop}` (libpcap's
+/// counters; a file session counts the packets read as received) and `app_drop`, the packets a
+/// live session discarded because the application buffer (`app_buffer_size`) was full.
+#[napi(object)]
+pub struct SessionStats {
+    #[napi(js_name = "ps_recv")]
+    pub ps_recv: f64,
+    #[napi(js_name = "ps_drop")]
+    pub ps_drop: f64,
+    #[napi(js_name = "ps_ifdrop")]
+    pub ps_ifdrop: f64,
+    #[napi(js_name = "app_drop")]
+    pub app_drop: f64,
+}
+
 /// One capture session: a libpcap handle read by its own thread.
 #[napi]
 pub struct NativeSession {
     core: Option<Arc<Core>>,
     link_type: i32,
-    live: bool,
-    device: String,
     warnings: Vec<String>,
-    injector: Option<pcap::Capture<pcap::Active>>,
+    injector: Injector,
 }
 
 impl NativeSession {
@@ -131,23 +165,26 @@ impl NativeSession {
         prepared: Prepared,
         device: String,
         on_wake: Function<'_, (), Unknown<'static>>,
-    ) -> Result<Self> {
+    ) -> Result<Self, Code> {
         let live = prepared.is_live();
+        let injector = if live {
+            Injector::live(&device)
+        } else {
+            Injector::offline()
+        };
         let link_type = prepared.link_type;
         let warnings = prepared.warnings.clone();
-        let waker = make_waker(on_wake)?;
+        let waker = make_waker(on_wake).map_err(napi_error)?;
         let core = prepared.start(waker).map_err(js_error)?;
         Ok(NativeSession {
             core: Some(core),
             link_type,
-            live,
-            device,
             warnings,
-            injector: None,
+            injector,
         })
     }
 
-    fn core(&self) -> Result<&Arc<Core>> {
+    fn core(&self) -> Result<&Arc<Core>, Code> {
         self.core
             .as_ref()
             .ok_or_else(|| js_error(CapError::new("ECLOSED", "pcap session already closed")))
@@ -161,7 +198,7 @@ impl NativeSession {
     pub fn open_live(
         options: LiveOptions,
         on_wake: Function<'_, (), Unknown<'static>>,
-    ) -> Result<Self> {
+    ) -> Result<Self, Code> {
         let cfg = LiveConfig {
             device: options.device.clone(),
             filter: options.filter.unwrap_or_default(),
@@ -185,7 +222,7 @@ impl NativeSession {
     pub fn open_offline(
         options: OfflineOptions,
         on_wake: Function<'_, (), Unknown<'static>>,
-    ) -> Result<Self> {
+    ) -> Result<Self, Code> {
         let cfg = OfflineConfig {
             path: options.path.clone(),
             filter: options.filter.unwrap_or_default(),
@@ -219,7 +256,7 @@ impl NativeSession {
         &self,
         env: &'env Env,
         polling: bool,
-    ) -> Result<Option<Either3<BufferSlice<'env>, String, Object<'env>>>> {
+    ) -> Result<Option<Either3<BufferSlice<'env>, String, Object<'env>>>, Code> {
         let Some(core) = self.core.as_ref() else {
             return Ok(None);
         };
@@ -228,11 +265,14 @@ impl NativeSession {
             // them apart; copied into V8's memory, whose collector then sees their size (a
             // SYN flood sends a record per packet).
             Take::Batch(b) if b.flows => {
-                let mut o = Object::new(env)?;
-                o.set_named_property("flows", &BufferSlice::copy_from(env, &b.data)?)?;
+                let mut o = Object::new(env).map_err(napi_error)?;
+                let data = BufferSlice::copy_from(env, &b.data).map_err(napi_error)?;
+                o.set_named_property("flows", &data).map_err(napi_error)?;
                 Some(Either3::C(o))
             }
-            Take::Batch(b) => Some(Either3::A(batch_buffer(env, b.data, &core.pool)?)),
+            Take::Batch(b) => Some(Either3::A(
+                batch_buffer(env, b.data, &core.pool).map_err(napi_error)?,
+            )),
             Take::Empty => None,
             Take::Finished(Finish::Eof) | Take::Finished(Finish::Stopped) => {
                 Some(Either3::B(String::new()))
@@ -260,66 +300,30 @@ impl NativeSession {
         if let Some(core) = self.core.take() {
             core.stop();
         }
-        self.injector = None;
+        self.injector.close();
     }
 
-    /// `[ps_recv, ps_drop, ps_ifdrop, app_drop, packets_read, queued_bytes]`.
+    /// node_pcap's counters plus the packets this package dropped (`SessionStats`).
     #[napi]
-    pub fn stats(&self) -> Result<Vec<f64>> {
+    pub fn stats(&self) -> Result<SessionStats, Code> {
         let core = self.core()?;
         let c = &core.queue.counters;
         let load =
             |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed) as f64;
-        let packets = load(&c.packets);
-        let recv = if core.live { load(&c.ps_recv) } else { packets };
-        Ok(vec![
-            recv,
-            load(&c.ps_drop),
-            load(&c.ps_ifdrop),
-            load(&c.app_drop),
-            packets,
-            core.queue.queued_bytes() as f64,
-        ])
+        Ok(SessionStats {
+            // A file session counts the packets read.
+            ps_recv: load(if core.live { &c.ps_recv } else { &c.packets }),
+            ps_drop: load(&c.ps_drop),
+            ps_ifdrop: load(&c.ps_ifdrop),
+            app_drop: load(&c.app_drop),
+        })
     }
 
     /// Sends a raw frame on the session's device through a handle of its own.
     #[napi]
-    pub fn inject(&mut self, data: &[u8]) -> Result<()> {
+    pub fn inject(&mut self, data: &[u8]) -> Result<(), Code> {
         self.core()?;
-        if !self.live {
-            return Err(js_error(CapError::new(
-                "ENOTSUP",
-                "inject() needs a live session; this session reads a file",
-            )));
-        }
-        if self.injector.is_none() {
-            let device = self.device.as_str();
-            let mut cap = pcap::Capture::from_device(device)
-                .and_then(|c| c.snaplen(64).buffer_size(64 * 1024).timeout(1).open())
-                .map_err(|e| {
-                    let msg = crate::error::pcap_text(&e);
-                    js_error(if msg.to_ascii_lowercase().contains("permit") {
-                        CapError::new("EPERM", format!("{device}: {msg}; {PERM_HINT}"))
-                    } else {
-                        CapError::new(
-                            "EINJECT",
-                            format!("{device}: cannot open a send handle: {msg}"),
-                        )
-                    })
-                })?;
-            // The send handle must not queue what it receives.
-            let _ = cap.filter("less 1", true);
-            self.injector = Some(cap);
-        }
-        let Some(cap) = self.injector.as_mut() else {
-            return Err(js_error(CapError::new("EINJECT", "no send handle")));
-        };
-        cap.sendpacket(data).map_err(|e| {
-            js_error(CapError::new(
-                "EINJECT",
-                format!("Pcap inject failed: {}", crate::error::pcap_text(&e)),
-            ))
-        })
+        self.injector.send(data).map_err(js_error)
     }
 }
 
@@ -349,7 +353,7 @@ pub struct NativeAddress {
 }
 
 #[napi]
-pub fn find_all_devs() -> Result<Vec<NativeDevice>> {
+pub fn find_all_devs() -> Result<Vec<NativeDevice>, Code> {
     let devs = capture::find_all_devs().map_err(js_error)?;
     let s = |a: Option<std::net::IpAddr>| a.map(|x| x.to_string());
     Ok(devs
@@ -374,7 +378,7 @@ pub fn find_all_devs() -> Result<Vec<NativeDevice>> {
 
 /// node_pcap's default device rule, or `null`.
 #[napi]
-pub fn default_device() -> Result<Option<String>> {
+pub fn default_device() -> Result<Option<String>, Code> {
     let devs = capture::find_all_devs().map_err(js_error)?;
     Ok(capture::default_device(&devs))
 }
@@ -435,14 +439,19 @@ pub struct NativeWriter {
 #[napi]
 impl NativeWriter {
     #[napi(constructor)]
-    pub fn new(path: String, link_type: i32, snap_length: i32, nanosecond: bool) -> Result<Self> {
+    pub fn new(
+        path: String,
+        link_type: i32,
+        snap_length: i32,
+        nanosecond: bool,
+    ) -> Result<Self, Code> {
         Ok(NativeWriter {
             inner: Writer::create(&path, link_type, snap_length, nanosecond).map_err(js_error)?,
         })
     }
 
     #[napi]
-    pub fn write(&mut self, tv_sec: f64, tv_usec: f64, len: f64, data: &[u8]) -> Result<()> {
+    pub fn write(&mut self, tv_sec: f64, tv_usec: f64, len: f64, data: &[u8]) -> Result<(), Code> {
         let len = if len.is_finite() && len >= 0.0 {
             len.min(f64::from(u32::MAX)) as u32
         } else {
@@ -454,12 +463,12 @@ impl NativeWriter {
     }
 
     #[napi]
-    pub fn flush(&mut self) -> Result<()> {
+    pub fn flush(&mut self) -> Result<(), Code> {
         self.inner.flush().map_err(js_error)
     }
 
     #[napi]
-    pub fn close(&mut self) -> Result<()> {
+    pub fn close(&mut self) -> Result<(), Code> {
         self.inner.close().map_err(js_error)
     }
 }

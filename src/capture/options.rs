@@ -1,0 +1,48 @@
+//! What a session is opened with: the options after defaulting, and their defaults and limits.
+
+use crate::flow::pipeline::FlowOptions;
+
+/// libpcap's MAXIMUM_SNAPLEN: what a snap length of 0 or less means (as for libpcap and tcpdump).
+pub const MAXIMUM_SNAPLEN: i32 = 262_144;
+/// Default size of one batch handed to JavaScript.
+pub const DEFAULT_BATCH_BYTES: usize = 64 * 1024;
+/// The range `batch_size` is clamped to when the thread starts (JavaScript rejects values outside
+/// it).
+pub const MIN_BATCH_BYTES: usize = 1024;
+pub const MAX_BATCH_BYTES: usize = 64 * 1024 * 1024;
+/// Default bound of the application buffer of a live session.
+pub const DEFAULT_APP_BUFFER_BYTES: usize = 256 * 1024 * 1024;
+/// Bound of the queue of a file session (the reader waits when it is full).
+pub const OFFLINE_QUEUE_BYTES: usize = 256 * 1024;
+
+/// Options of a live session, after defaulting.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    pub device: String,
+    pub filter: String,
+    pub buffer_size: i32,
+    pub snap_length: i32,
+    /// node_pcap's `buffer_timeout` in ms; `<= 0` asks for the lowest latency.
+    pub buffer_timeout_ms: i32,
+    pub monitor: bool,
+    pub promiscuous: bool,
+    pub outfile: Option<String>,
+    pub app_buffer_bytes: usize,
+    pub batch_bytes: usize,
+    /// Flow meter on the capture thread (`crate::flow`).
+    pub flows: Option<FlowOptions>,
+    /// Packet records for JavaScript (`false`: flows only).
+    pub packets: bool,
+}
+
+/// Options of a file session.
+#[derive(Debug, Clone)]
+pub struct OfflineConfig {
+    pub path: String,
+    pub filter: String,
+    pub outfile: Option<String>,
+    pub batch_bytes: usize,
+    pub nanosecond: bool,
+    pub flows: Option<FlowOptions>,
+    pub packets: bool,
+}
