@@ -109,16 +109,18 @@ function manyFlows(file, n) {
   w.close();
 }
 
-async function exportAndCheck(name, file) {
+async function exportAndCheck(name, file, extra) {
   const c = await collector(name);
   const json = path.join(tmp, name + '.jsonl');
-  const r = await runTool(['-r', file, '--ipfix', '127.0.0.1:' + c.port, '--json', json, '-q']);
+  const r = await runTool(['-r', file, '--ipfix', '127.0.0.1:' + c.port, '--json', json, '-q'].concat(extra || []));
   const stat = await c.stop();
   assert.strictEqual(r.code, 0, r.stderr);
   const flows = fs.readFileSync(json, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
   const packets = flows.reduce((n, f) => n + f.fwd.packets + f.rev.packets, 0);
   const bytes = flows.reduce((n, f) => n + f.fwd.bytes + f.rev.bytes, 0);
-  assert.match(r.stderr, new RegExp('flows: ' + flows.length + ' flows? from \\d+ packets.*' + '\\d+ IPFIX messages? to 127'));
+  // The summary counts connections; uniflow JSON has a line per direction.
+  const connections = (extra || []).includes('--uniflow') ? '\\d+' : String(flows.length);
+  assert.match(r.stderr, new RegExp('flows: ' + connections + ' flows? from \\d+ packets.*' + '\\d+ IPFIX messages? to 127'));
   assert.doesNotMatch(r.stderr, /refused/);
   assert.strictEqual(stat['Sequence failures'], 0, 'sequence failures');
   assert.strictEqual(stat.Flows, flows.length, 'flows');
@@ -133,6 +135,10 @@ test('IPFIX to nfcapd: the generated capture and http-loopback', async () => {
   const a = await exportAndCheck('generated', gen);
   assert.strictEqual(a.flows, 51);
   await exportAndCheck('http', path.join(__dirname, 'fixtures', 'http-loopback.pcap'));
+  // One record per direction (the uniflow templates, no reverse elements).
+  const u = await exportAndCheck('uniflow', gen, ['--uniflow']);
+  assert.strictEqual(u.packets, a.packets);
+  assert.ok(u.flows > a.flows);
 });
 
 test('IPFIX to nfcapd at full file speed: 60,000 flows, no sequence failure', async () => {
