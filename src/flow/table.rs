@@ -252,15 +252,20 @@ impl Meter {
 
     /// Expires what is due at `now` (ns): idle flows, closed connections past their linger,
     /// records past the active timeout.
+    #[inline]
     pub fn advance(&mut self, now: u64, out: &mut Vec<FlowRecord>) {
         if now > self.now {
             self.now = now;
         }
         // Timeouts are seconds long: looking once per millisecond of capture time is enough.
-        if self.now < self.next_check {
-            return;
+        if self.now >= self.next_check {
+            self.next_check = self.now.saturating_add(EXPIRY_STEP_NS);
+            self.expire(out);
         }
-        self.next_check = self.now.saturating_add(EXPIRY_STEP_NS);
+    }
+
+    #[inline(never)]
+    fn expire(&mut self, out: &mut Vec<FlowRecord>) {
         let now = self.now;
         while self.lru.head != NIL {
             let i = self.lru.head;
