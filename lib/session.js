@@ -5,10 +5,15 @@ const util = require('util');
 const native = require('./native');
 const errors = require('./errors');
 const structure = require('./structure');
+const L = require('./layout');
 const flows = require('./flows');
 
-// Bytes before a packet's data in a batch record: the 16-byte pcap header, then the layer map.
-const RECORD_HEADER = structure.RECORD_HEADER;
+// A batch record (src/queue.rs, lib/layout.js): the pcap header (PCAP_HEADER bytes, caplen at
+// RECORD_CAPLEN), the layer map at RECORD_MAP, the packet's data at RECORD_DATA.
+const PCAP_HEADER = L.PCAP_HEADER;
+const RECORD_CAPLEN = L.RECORD_CAPLEN;
+const RECORD_MAP = L.RECORD_MAP;
+const RECORD_DATA = L.RECORD_DATA;
 
 const debug = util.debuglog('pcap');
 
@@ -65,12 +70,12 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   this.is_live = !!is_live;
   this.device_name = device_name;
   this.filter = stringOption('filter', filter);
-  this.buffer_size = roundOr(buffer_size, this.is_live ? 10 * 1024 * 1024 : 0);
-  this.snap_length = roundOr(snap_length, 65535);
+  this.buffer_size = roundOr(buffer_size, this.is_live ? L.DEFAULT_BUFFER_SIZE : 0);
+  this.snap_length = roundOr(snap_length, L.DEFAULT_SNAP_LENGTH);
   this.outfile = stringOption('outfile', outfile);
   this.is_monitor = !!is_monitor;
-  this.buffer_timeout = roundOr(buffer_timeout, 1000);
-  this.promiscuous = typeof promiscuous === 'undefined' ? true : promiscuous;
+  this.buffer_timeout = roundOr(buffer_timeout, L.DEFAULT_BUFFER_TIMEOUT_MS);
+  this.promiscuous = typeof promiscuous === 'undefined' ? L.DEFAULT_PROMISCUOUS : promiscuous;
   this.link_type = null;
   this.opened = false;
   this.empty_reads = 0;
@@ -86,8 +91,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       ? 'a device name is required (pcap.findalldevs() lists them)'
       : 'a capture file path is required');
   }
-  const appBufferSize = sizeOption('app_buffer_size', extra.app_buffer_size, 1, Number.MAX_SAFE_INTEGER);
-  const batchSize = sizeOption('batch_size', extra.batch_size, 1024, 64 * 1024 * 1024);
+  const appBufferSize = sizeOption('app_buffer_size', extra.app_buffer_size, L.MIN_APP_BUFFER_BYTES, L.MAX_APP_BUFFER_BYTES);
+  const batchSize = sizeOption('batch_size', extra.batch_size, L.MIN_BATCH_BYTES, L.MAX_BATCH_BYTES);
   // Flow meter on the capture thread (lib/flows.d.ts); `packets: false` for flows only.
   const flowOpts = flows.flowOptions(extra.flows);
   const packets = extra.packets === undefined || extra.packets === null ? true : extra.packets;
@@ -229,18 +234,18 @@ PcapSession.prototype._drain = function () {
     const end = batch.length;
     let off = this._off;
     while (off < end) {
-      const caplen = (batch[off + 8] | (batch[off + 9] << 8) | (batch[off + 10] << 16)) +
-        batch[off + 11] * 0x1000000;
-      const start = off + RECORD_HEADER;
+      const at = off + RECORD_CAPLEN;
+      const caplen = (batch[at] | (batch[at + 1] << 8) | (batch[at + 2] << 16)) + batch[at + 3] * 0x1000000;
+      const start = off + RECORD_DATA;
       const stop = start + caplen;
       this._off = stop;
       const buf = new PacketBuffer(ab, base + start, caplen);
-      const raw = new PacketWithHeader(buf, new PacketBuffer(ab, base + off, 16), link_type);
+      const raw = new PacketWithHeader(buf, new PacketBuffer(ab, base + off, PCAP_HEADER), link_type);
       // Where decode.packet finds the packet's layer map: every packet once this session's packets
       // are decoded (maps on), otherwise the first of each batch, which turns them on when decoded.
       if (mapsOn || off === 0) {
         emitting.buf = buf;
-        emitting.at = off + 16;
+        emitting.at = off + RECORD_MAP;
         emitting.source = source;
       }
       off = stop;

@@ -2,9 +2,10 @@
 
 const native = require('./native');
 const errors = require('./errors');
+const L = require('./layout');
 
 // libpcap's MAXIMUM_SNAPLEN: the default, and the most it reads back (it refuses longer records).
-const MAX_SNAPLEN = 262144;
+const MAX_SNAPLEN = L.MAXIMUM_SNAPLEN;
 
 // Writes packets to a pcap file: `pcap.createWriter(path, {link_type, snap_length, nanosecond})`,
 // then `write(packet)` with a `packet` event's {buf, header} (or a Buffer, stamped with the
@@ -30,7 +31,7 @@ class PcapWriter {
       throw errors.pcapError('EINVAL', 'nanosecond and tstamp_precision disagree');
     }
     const nano = nanosecond === true || precision === 'nano';
-    let lt = options.link_type === undefined ? 'LINKTYPE_ETHERNET' : options.link_type;
+    let lt = options.link_type === undefined ? L.DLT_ETHERNET : options.link_type;
     if (typeof lt === 'string') {
       const n = native.linkTypeNumber(lt);
       if (n === null) throw errors.pcapError('EINVAL', 'unknown link type ' + JSON.stringify(lt));
@@ -60,12 +61,12 @@ class PcapWriter {
       len = buf.length;
     } else if (packet && (Buffer.isBuffer(packet.buf) || packet.buf instanceof Uint8Array)) {
       const h = packet.header;
-      if (!h || h.length < 16) throw new TypeError('packet.header must be the 16-byte pcap header');
-      const hb = Buffer.from(h.buffer, h.byteOffset, 16);
-      sec = hb.readUInt32LE(0);
-      usec = hb.readUInt32LE(4);
-      const caplen = hb.readUInt32LE(8);
-      len = hb.readUInt32LE(12);
+      if (!h || h.length < L.PCAP_HEADER) throw new TypeError('packet.header must be the 16-byte pcap header');
+      const hb = Buffer.from(h.buffer, h.byteOffset, L.PCAP_HEADER);
+      sec = hb.readUInt32LE(L.RECORD_TV_SEC);
+      usec = hb.readUInt32LE(L.RECORD_TV_USEC);
+      const caplen = hb.readUInt32LE(L.RECORD_CAPLEN);
+      len = hb.readUInt32LE(L.RECORD_LEN);
       buf = packet.buf.length > caplen ? packet.buf.subarray(0, caplen) : packet.buf;
     } else {
       throw new TypeError('write() takes a Buffer or a {buf, header} packet');

@@ -20,6 +20,18 @@ pub const PCAP_HEADER: usize = 16;
 /// Size of the per-packet record header in a batch: the pcap header, then the layer map.
 pub const RECORD_HEADER: usize = PCAP_HEADER + MAP_LEN;
 
+/// Where each field lies in a record (u32 little-endian fields, then the map, then the data).
+pub mod record {
+    pub const TV_SEC: usize = 0;
+    pub const TV_USEC: usize = 4;
+    pub const CAPLEN: usize = 8;
+    pub const LEN: usize = 12;
+    /// The layer map (`crate::structure`), MAP_LEN bytes.
+    pub const MAP: usize = super::PCAP_HEADER;
+    /// The packet's captured bytes.
+    pub const DATA: usize = super::RECORD_HEADER;
+}
+
 /// Recycled batch memory. Allocating and freeing a fresh block per batch costs a third of the
 /// throughput (page faults, and unmapping from the JavaScript thread while the capture thread
 /// runs); blocks come back here when JavaScript's garbage collector drops a batch.
@@ -116,17 +128,18 @@ impl BatchBuilder {
     ) {
         let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
         let data = &data[..caplen as usize];
-        let mut record = [0u8; RECORD_HEADER];
-        record[0..4].copy_from_slice(&(tv_sec as u32).to_le_bytes());
-        record[4..8].copy_from_slice(&(tv_usec as u32).to_le_bytes());
-        record[8..12].copy_from_slice(&caplen.to_le_bytes());
-        record[12..16].copy_from_slice(&len.to_le_bytes());
+        let mut head = [0u8; RECORD_HEADER];
+        let mut put = |at: usize, v: u32| head[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        put(record::TV_SEC, tv_sec as u32);
+        put(record::TV_USEC, tv_usec as u32);
+        put(record::CAPLEN, caplen);
+        put(record::LEN, len);
         if let Some(map) = map {
-            record[PCAP_HEADER..].copy_from_slice(map);
+            head[record::MAP..record::MAP + MAP_LEN].copy_from_slice(map);
         }
         let d = &mut self.batch.data;
         d.reserve(RECORD_HEADER + data.len());
-        d.extend_from_slice(&record);
+        d.extend_from_slice(&head);
         d.extend_from_slice(data);
         self.batch.packets += 1;
     }

@@ -5,6 +5,7 @@ use std::ffi::{c_char, CStr, CString};
 
 use crate::error::{pcap_error, pcap_text, CapResult};
 use crate::ffi;
+use crate::structure::dlt;
 
 /// `pcap_lookupnet` on a device: `Ok((net, mask))` or libpcap's message.
 pub fn lookupnet(device: &str) -> Result<(u32, u32), String> {
@@ -75,25 +76,25 @@ pub fn default_device(devs: &[DeviceInfo]) -> Option<String> {
 
 /// Link types with a name (DLT value as libpcap reports it, name as node_pcap spells it).
 /// node_pcap knew the first five; the rest replace its "Unknown linktype N".
-const LINK_TYPES: &[(i32, &str)] = &[
-    (0, "LINKTYPE_NULL"),
-    (1, "LINKTYPE_ETHERNET"),
-    (127, "LINKTYPE_IEEE802_11_RADIO"),
+pub const LINK_TYPES: &[(i32, &str)] = &[
+    (dlt::NULL, "LINKTYPE_NULL"),
+    (dlt::ETHERNET, "LINKTYPE_ETHERNET"),
+    (dlt::IEEE802_11_RADIO, "LINKTYPE_IEEE802_11_RADIO"),
     // DLT_RAW is 12 on Linux (14 on OpenBSD); files say LINKTYPE_RAW 101, which libpcap maps.
-    (12, "LINKTYPE_RAW"),
-    (14, "LINKTYPE_RAW"),
-    (101, "LINKTYPE_RAW"),
-    (113, "LINKTYPE_LINUX_SLL"),
-    (9, "LINKTYPE_PPP"),
-    (50, "LINKTYPE_PPP_HDLC"),
-    (104, "LINKTYPE_C_HDLC"),
-    (105, "LINKTYPE_IEEE802_11"),
-    (108, "LINKTYPE_LOOP"),
-    (192, "LINKTYPE_PPI"),
-    (228, "LINKTYPE_IPV4"),
-    (229, "LINKTYPE_IPV6"),
-    (239, "LINKTYPE_NFLOG"),
-    (276, "LINKTYPE_LINUX_SLL2"),
+    (dlt::RAW, "LINKTYPE_RAW"),
+    (dlt::RAW_OPENBSD, "LINKTYPE_RAW"),
+    (dlt::RAW_FILE, "LINKTYPE_RAW"),
+    (dlt::LINUX_SLL, "LINKTYPE_LINUX_SLL"),
+    (dlt::PPP, "LINKTYPE_PPP"),
+    (dlt::PPP_HDLC, "LINKTYPE_PPP_HDLC"),
+    (dlt::C_HDLC, "LINKTYPE_C_HDLC"),
+    (dlt::IEEE802_11, "LINKTYPE_IEEE802_11"),
+    (dlt::LOOP, "LINKTYPE_LOOP"),
+    (dlt::PPI, "LINKTYPE_PPI"),
+    (dlt::IPV4, "LINKTYPE_IPV4"),
+    (dlt::IPV6, "LINKTYPE_IPV6"),
+    (dlt::NFLOG, "LINKTYPE_NFLOG"),
+    (dlt::LINUX_SLL2, "LINKTYPE_LINUX_SLL2"),
 ];
 
 /// Link-type name as node_pcap spells it, with real names beyond its five.

@@ -31,10 +31,7 @@ pub use devices::{
 pub use flows::lock_flows;
 pub use inject::Injector;
 pub use open::{open_live, open_offline, Prepared};
-pub use options::{
-    LiveConfig, OfflineConfig, DEFAULT_APP_BUFFER_BYTES, DEFAULT_BATCH_BYTES, MAXIMUM_SNAPLEN,
-    MAX_BATCH_BYTES, MIN_BATCH_BYTES, OFFLINE_QUEUE_BYTES,
-};
+pub use options::{LiveConfig, OfflineConfig, MAXIMUM_SNAPLEN};
 
 /// `pcap_lib_version()`.
 pub fn lib_version() -> String {

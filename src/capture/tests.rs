@@ -39,7 +39,7 @@ fn read_all(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, Finish) {
 /// Reads every record; returns (packets, packets with a layer map, how it ended). Every map
 /// found must be the one `structure()` gives for the record's data.
 fn read_all_maps(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, u64, Finish) {
-    use crate::queue::{PCAP_HEADER, RECORD_HEADER};
+    use crate::queue::{record, RECORD_HEADER};
     let mut packets = 0u64;
     let mut mapped = 0u64;
     loop {
@@ -48,12 +48,12 @@ fn read_all_maps(core: &Core, rx: &mpsc::Receiver<()>) -> (u64, u64, Finish) {
                 let mut off = 0usize;
                 while off < b.data.len() {
                     let d = &b.data;
-                    let caplen =
-                        u32::from_le_bytes([d[off + 8], d[off + 9], d[off + 10], d[off + 11]])
-                            as usize;
-                    let map = &d[off + PCAP_HEADER..off + RECORD_HEADER];
-                    let data = &d[off + RECORD_HEADER..off + RECORD_HEADER + caplen];
-                    if map[0] == structure::MAGIC {
+                    let at = off + record::CAPLEN;
+                    let caplen = u32::from_le_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]]);
+                    let caplen = caplen as usize;
+                    let map = &d[off + record::MAP..off + record::MAP + MAP_LEN];
+                    let data = &d[off + record::DATA..off + record::DATA + caplen];
+                    if map[structure::offset::MAGIC] == structure::MAGIC {
                         let mut want = [0u8; MAP_LEN];
                         structure::structure(core.link_type, data).encode(caplen, &mut want);
                         assert_eq!(map, &want[..]);

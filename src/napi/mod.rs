@@ -7,10 +7,7 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 
-use crate::capture::{
-    self, Core, Injector, LiveConfig, OfflineConfig, Prepared, Waker, DEFAULT_APP_BUFFER_BYTES,
-    DEFAULT_BATCH_BYTES,
-};
+use crate::capture::{self, options, Core, Injector, LiveConfig, OfflineConfig, Prepared, Waker};
 use crate::error::CapError;
 use crate::queue::{Finish, Pool, Take, RECORD_HEADER};
 use crate::structure::{self, MAP_LEN};
@@ -202,14 +199,14 @@ impl NativeSession {
         let cfg = LiveConfig {
             device: options.device.clone(),
             filter: options.filter.unwrap_or_default(),
-            buffer_size: i32_opt(options.buffer_size, 10 * 1024 * 1024),
-            snap_length: i32_opt(options.snap_length, 65535),
-            buffer_timeout_ms: i32_opt(options.buffer_timeout, 1000),
+            buffer_size: i32_opt(options.buffer_size, options::DEFAULT_BUFFER_SIZE),
+            snap_length: i32_opt(options.snap_length, options::DEFAULT_SNAP_LENGTH),
+            buffer_timeout_ms: i32_opt(options.buffer_timeout, options::DEFAULT_BUFFER_TIMEOUT_MS),
             monitor: options.monitor.unwrap_or(false),
-            promiscuous: options.promiscuous.unwrap_or(true),
+            promiscuous: options.promiscuous.unwrap_or(options::DEFAULT_PROMISCUOUS),
             outfile: options.outfile,
-            app_buffer_bytes: size_opt(options.app_buffer_size, DEFAULT_APP_BUFFER_BYTES),
-            batch_bytes: size_opt(options.batch_size, DEFAULT_BATCH_BYTES),
+            app_buffer_bytes: size_opt(options.app_buffer_size, options::DEFAULT_APP_BUFFER_BYTES),
+            batch_bytes: size_opt(options.batch_size, options::DEFAULT_BATCH_BYTES),
             flows: options.flows.map(flow_options),
             packets: options.packets.unwrap_or(true),
         };
@@ -227,7 +224,7 @@ impl NativeSession {
             path: options.path.clone(),
             filter: options.filter.unwrap_or_default(),
             outfile: options.outfile,
-            batch_bytes: size_opt(options.batch_size, DEFAULT_BATCH_BYTES),
+            batch_bytes: size_opt(options.batch_size, options::DEFAULT_BATCH_BYTES),
             nanosecond: options.nanosecond.unwrap_or(false),
             flows: options.flows.map(flow_options),
             packets: options.packets.unwrap_or(true),
