@@ -73,6 +73,10 @@ export interface CaptureStats {
     ps_ifdrop: number;
     /** Packets discarded because JavaScript fell behind by more than `app_buffer_size` bytes. */
     app_drop?: number;
+    /** With an `outfile` only: packets whose records reached the file. */
+    outfile_written?: number;
+    /** With an `outfile` only: packets not written because writing failed (see the `error` event). */
+    outfile_dropped?: number;
 }
 
 /**
@@ -167,6 +171,13 @@ export type PcapErrorCode =
     /** Not a pcap/pcapng file. */
     | 'EBADFILE'
     | 'EIO'
+    /** Writing an `outfile` or a writer's file failed: the disk is full, a quota, the file size
+     * limit, a reader of the pipe gone, a read-only file system. */
+    | 'ENOSPC'
+    | 'EDQUOT'
+    | 'EFBIG'
+    | 'EPIPE'
+    | 'EROFS'
     /** The `outfile` or writer file cannot be created. */
     | 'EDUMP'
     /** `stats()` or `inject()` after `close()`. */
@@ -231,7 +242,8 @@ export declare class PcapSession extends EventEmitter {
     /** Stops the capture and removes every listener (as node_pcap). Idempotent. */
     close(): void;
     /** Throws `ECLOSED` after `close()`. */
-    stats(): Required<CaptureStats>;
+    stats(): Required<Omit<CaptureStats, 'outfile_written' | 'outfile_dropped'>> &
+        Pick<CaptureStats, 'outfile_written' | 'outfile_dropped'>;
     /** Sends a raw frame on the device. Throws `ENOTSUP` on a file, `ECLOSED` after `close()`. */
     inject(data: Buffer): void;
     /** Stops delivering packets (a file stops being read; a live capture keeps buffering). */

@@ -212,6 +212,14 @@ PcapSession.prototype._drain = function () {
         }
         if (!this.opened || this._paused || performance.now() >= deadline) return;
         continue;
+      } else if (r.code !== undefined) {
+        // A write error of the outfile, in its place among the packets (src/capture/reader.rs).
+        if (!this._scheduled) {
+          this._scheduled = true;
+          setImmediate(this._drainFn);
+        }
+        this._outfileError(r);
+        return;
       } else {
         batch = this._batch = r;
         this._off = 0;
@@ -330,6 +338,14 @@ PcapSession.prototype._end = function (message) {
   if (!this.is_live && this.opened) this.emit('complete');
 };
 
+// A write error of the outfile ({code, message} from the addon): emitted as `error`; the capture
+// goes on, the outfile is no longer written (stats().outfile_written says what it holds).
+PcapSession.prototype._outfileError = function (fault) {
+  const err = errors.pcapError(fault.code, fault.message);
+  if (this.listenerCount('error') > 0) this.emit('error', err);
+  else debug('%s', err.message);
+};
+
 // node_pcap's close(): opened = false and every listener removed (kept), and, unlike node_pcap,
 // the handle and the thread are released now rather than at the next packet.
 PcapSession.prototype.close = function () {
@@ -407,6 +423,8 @@ PcapSession.prototype[Symbol.asyncIterator] = function () {
             const e = error;
             error = null;
             done = true;
+            // The loop ends here (an outfile error leaves the capture running): release it.
+            if (session.opened) session.close();
             reject(e);
           } else if (done) {
             if (session.opened) session.close(); // the file is finished: release it
@@ -431,7 +449,8 @@ PcapSession.prototype[Symbol.asyncIterator] = function () {
 
 PcapSession.prototype.stats = function () {
   if (!this.session) throw errors.pcapError('ECLOSED', 'pcap session already closed');
-  // {ps_recv, ps_drop, ps_ifdrop, app_drop}, made by the addon (src/napi/mod.rs SessionStats).
+  // {ps_recv, ps_drop, ps_ifdrop, app_drop}, and with an outfile {outfile_written, outfile_dropped},
+  // made by the addon (src/napi/mod.rs SessionStats).
   return this.session.stats();
 };
 

@@ -13,6 +13,7 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use crate::error::CapError;
 use crate::structure::MAP_LEN;
 
 /// node_pcap's packet header: tv_sec, tv_usec, caplen, len.
@@ -86,13 +87,15 @@ impl Pool {
     }
 }
 
-/// One block of packet records.
+/// One block of packet records, or (without records) an error that JavaScript receives in its
+/// place in the stream of packets: a write error of the session's dump file (`crate::writer`).
 #[derive(Debug, Default)]
 pub struct Batch {
     pub data: Vec<u8>,
     pub packets: u32,
     /// Flow records (`crate::flow::wire`) rather than packet records.
     pub flows: bool,
+    pub fault: Option<CapError>,
 }
 
 /// Accumulates records until a batch is full.
@@ -110,6 +113,7 @@ impl BatchBuilder {
                 data: pool.get(limit),
                 packets: 0,
                 flows: false,
+                fault: None,
             },
             limit,
             pool,
@@ -168,6 +172,7 @@ impl BatchBuilder {
                 data: self.batch.data.clone(),
                 packets: self.batch.packets,
                 flows: false,
+                fault: None,
             };
             self.batch.data.clear();
             self.batch.packets = 0;
@@ -177,6 +182,7 @@ impl BatchBuilder {
             data: self.pool.get(self.limit),
             packets: 0,
             flows: false,
+            fault: None,
         };
         std::mem::replace(&mut self.batch, fresh)
     }
@@ -273,9 +279,9 @@ impl Queue {
 
     /// Queues a batch. Returns `true` when the consumer must be woken. A lossless push waits for
     /// space, giving up when a stop is requested or `alive()` turns false (the consumer's
-    /// environment is gone, e.g. its worker thread exited).
+    /// environment is gone, e.g. its worker thread exited). A fault is never discarded.
     pub fn push(&self, batch: Batch, mode: Mode, alive: &dyn Fn() -> bool) -> bool {
-        if batch.packets == 0 {
+        if batch.packets == 0 && batch.fault.is_none() {
             return false;
         }
         // Counted by capacity: what the batch holds in memory, which bounds memory in bytes.
@@ -302,8 +308,12 @@ impl Queue {
                 }
             }
             Mode::Lossy => {
-                // Flow records are few and small: never dropped.
-                if !batch.flows && !st.batches.is_empty() && st.bytes + len > self.limit {
+                // Write faults and flow records (few and small) are never dropped.
+                if batch.fault.is_none()
+                    && !batch.flows
+                    && !st.batches.is_empty()
+                    && st.bytes + len > self.limit
+                {
                     self.counters
                         .app_drop
                         .fetch_add(u64::from(batch.packets), Ordering::Relaxed);
@@ -495,6 +505,7 @@ mod tests {
             data: Vec::with_capacity(4096),
             packets: 1,
             flows: false,
+            fault: None,
         };
         sparse.data.extend_from_slice(&[0; 50]);
         assert!(q.push(sparse, Mode::Lossy, &|| true));
@@ -504,6 +515,24 @@ mod tests {
         assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 1);
         assert!(matches!(q.take(false), Take::Batch(_)));
         assert_eq!(q.queued_bytes(), 0);
+    }
+
+    #[test]
+    fn a_fault_keeps_its_place_even_when_batches_are_discarded() {
+        let q = Queue::new(100);
+        assert!(q.push(batch_of(2, 40), Mode::Lossy, &|| true));
+        assert!(!q.push(batch_of(2, 40), Mode::Lossy, &|| true)); // over the bound: discarded
+        let fault = Batch {
+            fault: Some(CapError::new("ENOSPC", "full")),
+            ..Batch::default()
+        };
+        q.push(fault, Mode::Lossy, &|| true);
+        assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 2);
+        assert!(matches!(q.take(false), Take::Batch(b) if b.packets == 2 && b.fault.is_none()));
+        assert!(
+            matches!(q.take(false), Take::Batch(b) if b.fault.as_ref().is_some_and(|e| e.code == "ENOSPC"))
+        );
+        assert!(matches!(q.take(false), Take::Empty));
     }
 
     #[test]

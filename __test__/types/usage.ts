@@ -274,8 +274,10 @@ function live(device: string | undefined, signal: AbortSignal): PcapSession | nu
     });
     const timer = setInterval(() => {
         if (!session.opened) return clearInterval(timer);
-        const { ps_recv, ps_drop, ps_ifdrop, app_drop } = session.stats();
-        console.log(`${ps_recv} received, ${ps_drop + ps_ifdrop} dropped by the kernel, ${app_drop} by us; ` +
+        const { ps_recv, ps_drop, ps_ifdrop, app_drop, outfile_written } = session.stats();
+        const saved: number = outfile_written === undefined ? 0 : outfile_written;
+        const lost: number = app_drop + (session.stats().outfile_dropped ?? 0);
+        console.log(`${ps_recv} received, ${ps_drop + ps_ifdrop} dropped by the kernel, ${lost} by us, ${saved} saved; ` +
             `${tracker.expire()} idle sessions expired, ${Object.keys(tracker.sessions).length} open`);
     }, 5000);
     timer.unref();

@@ -14,6 +14,7 @@ use pcap::Capture;
 
 use crate::ffi;
 use crate::queue::{Pool, Queue};
+use crate::writer::DumpCounters;
 
 pub mod devices;
 pub mod flows;
@@ -74,6 +75,8 @@ pub struct Core {
     /// decodes this session's packets; a session that is only read raw never pays for it).
     structure: AtomicBool,
     breaker: Mutex<Option<pcap::BreakLoop>>,
+    /// What the dump file (`outfile`) holds, when there is one.
+    pub outfile: Option<DumpCounters>,
     /// The session's flow meter: the capture thread feeds it, `flows()` snapshots it.
     pub flows: Option<Arc<Mutex<crate::flow::pipeline::Pipeline>>>,
     /// Set by the flow clock before it breaks the live loop (`flows::flow_clock`).

@@ -17,10 +17,10 @@ use super::options::{MAX_BATCH_BYTES, MIN_BATCH_BYTES};
 use super::{Core, Waker};
 use crate::error::{pcap_text, CapError, CapResult};
 use crate::mmap_reader::{MmapPcap, Next};
-use crate::queue::{BatchBuilder, Finish, Mode, Pool, Queue};
+use crate::queue::{Batch, BatchBuilder, Finish, Mode, Pool, Queue};
 use crate::stream::{Hook, StreamHandle};
 use crate::structure::{self, MAP_LEN};
-use crate::writer::Dumper;
+use crate::writer::{DumpCounters, Dumper};
 
 /// Blocks kept for reuse per session.
 const POOL_BLOCKS: usize = 8;
@@ -37,6 +37,7 @@ impl Prepared {
             link_type: self.link_type,
             structure: AtomicBool::new(false),
             breaker: Mutex::new(None),
+            outfile: self.savefile.as_ref().map(|_| DumpCounters::default()),
             flows: self.flows.map(|p| Arc::new(Mutex::new(p))),
             flow_tick: AtomicBool::new(false),
             ended: AtomicBool::new(false),
@@ -215,10 +216,11 @@ impl<'a, W: Waker> Reader<'a, W> {
         let Some((data, n)) = lock_flows(flows).take_encoded() else {
             return;
         };
-        let batch = crate::queue::Batch {
+        let batch = Batch {
             data,
             packets: n,
             flows: true,
+            ..Batch::default()
         };
         let waker = &self.waker;
         if self.core.queue.push(batch, self.mode, &|| waker.alive()) && !self.waker.wake() {
@@ -242,14 +244,38 @@ impl<'a, W: Waker> Reader<'a, W> {
         if self.builder.is_empty() {
             return;
         }
-        if let Some(sf) = self.savefile.as_mut() {
-            let _ = sf.flush();
-        }
+        let fault = self.flush_savefile();
         let batch = self.builder.take();
+        self.push(batch);
+        if let Some(e) = fault {
+            self.push_fault(e);
+        }
+    }
+
+    fn push(&mut self, batch: Batch) {
         let waker = &self.waker;
         if self.core.queue.push(batch, self.mode, &|| waker.alive()) && !self.waker.wake() {
             self.gone = true;
         }
+    }
+
+    /// Writes out the dump file's buffer and publishes its counters; its write error the first
+    /// time there is one.
+    fn flush_savefile(&mut self) -> Option<CapError> {
+        let sf = self.savefile.as_mut()?;
+        sf.flush();
+        if let Some(c) = self.core.outfile.as_ref() {
+            c.publish(sf);
+        }
+        sf.take_unreported()
+    }
+
+    /// Queues a write error after the packets queued so far: JavaScript emits it in that place.
+    fn push_fault(&mut self, e: CapError) {
+        self.push(Batch {
+            fault: Some(e),
+            ..Batch::default()
+        });
     }
 
     fn end(mut self, how: Finish) {
@@ -264,8 +290,9 @@ impl<'a, W: Waker> Reader<'a, W> {
             self.flush();
             how
         };
-        if let Some(sf) = self.savefile.as_mut() {
-            let _ = sf.flush();
+        // The dump file's last records, and its error before the end.
+        if let Some(e) = self.flush_savefile() {
+            self.push_fault(e);
         }
         self.core.ended.store(true, Ordering::Relaxed);
         if self.core.queue.finish(how) {

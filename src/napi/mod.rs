@@ -146,6 +146,20 @@ pub struct SessionStats {
     pub ps_ifdrop: f64,
     #[napi(js_name = "app_drop")]
     pub app_drop: f64,
+    /// With an `outfile`: packets whose records reached it (whole records: after a write error
+    /// the file holds exactly these).
+    #[napi(js_name = "outfile_written")]
+    pub outfile_written: Option<f64>,
+    /// With an `outfile`: packets read but not in it because of a write error.
+    #[napi(js_name = "outfile_dropped")]
+    pub outfile_dropped: Option<f64>,
+}
+
+/// A write error of a session's `outfile`, delivered by `take` in its place among the batches.
+#[napi(object)]
+pub struct OutfileFault {
+    pub code: String,
+    pub message: String,
 }
 
 /// One capture session: a libpcap handle read by its own thread.
@@ -245,15 +259,17 @@ impl NativeSession {
         self.warnings.clone()
     }
 
-    /// The next batch (a Buffer of records), `null` when none waits now, or a string when the
-    /// capture has ended: `""` for the end of a file or a close, otherwise the read error. After
-    /// a `null` the next batch wakes JavaScript again, unless `polling` (then call again soon).
+    /// The next batch (a Buffer of records), `null` when none waits now, a string when the
+    /// capture has ended (`""` for the end of a file or a close, otherwise the read error), or
+    /// an `OutfileFault` `{code, message}` in the place of the packets the outfile failed at.
+    /// After a `null` the next batch wakes JavaScript again, unless `polling` (then call again
+    /// soon).
     #[napi]
     pub fn take<'env>(
         &self,
         env: &'env Env,
         polling: bool,
-    ) -> Result<Option<Either3<BufferSlice<'env>, String, Object<'env>>>, Code> {
+    ) -> Result<Option<Either4<BufferSlice<'env>, String, OutfileFault, Object<'env>>>, Code> {
         let Some(core) = self.core.as_ref() else {
             return Ok(None);
         };
@@ -265,16 +281,20 @@ impl NativeSession {
                 let mut o = Object::new(env).map_err(napi_error)?;
                 let data = BufferSlice::copy_from(env, &b.data).map_err(napi_error)?;
                 o.set_named_property("flows", &data).map_err(napi_error)?;
-                Some(Either3::C(o))
+                Some(Either4::D(o))
             }
-            Take::Batch(b) => Some(Either3::A(
-                batch_buffer(env, b.data, &core.pool).map_err(napi_error)?,
-            )),
+            Take::Batch(b) => Some(match b.fault {
+                Some(e) => Either4::C(OutfileFault {
+                    code: e.code.to_string(),
+                    message: e.message,
+                }),
+                None => Either4::A(batch_buffer(env, b.data, &core.pool).map_err(napi_error)?),
+            }),
             Take::Empty => None,
             Take::Finished(Finish::Eof) | Take::Finished(Finish::Stopped) => {
-                Some(Either3::B(String::new()))
+                Some(Either4::B(String::new()))
             }
-            Take::Finished(Finish::Error(msg)) => Some(Either3::B(if msg.is_empty() {
+            Take::Finished(Finish::Error(msg)) => Some(Either4::B(if msg.is_empty() {
                 "read error".to_string()
             } else {
                 msg
@@ -307,7 +327,10 @@ impl NativeSession {
         let c = &core.queue.counters;
         let load =
             |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed) as f64;
+        let outfile = core.outfile.as_ref();
         Ok(SessionStats {
+            outfile_written: outfile.map(|o| load(&o.written)),
+            outfile_dropped: outfile.map(|o| load(&o.dropped)),
             // A file session counts the packets read.
             ps_recv: load(if core.live { &c.ps_recv } else { &c.packets }),
             ps_drop: load(&c.ps_drop),
@@ -447,8 +470,10 @@ impl NativeWriter {
         })
     }
 
+    /// Writes one packet; the packets written so far (`Writer::packets_written`). Throws the
+    /// write error (this write's or an earlier one's).
     #[napi]
-    pub fn write(&mut self, tv_sec: f64, tv_usec: f64, len: f64, data: &[u8]) -> Result<(), Code> {
+    pub fn write(&mut self, tv_sec: f64, tv_usec: f64, len: f64, data: &[u8]) -> Result<f64, Code> {
         let len = if len.is_finite() && len >= 0.0 {
             len.min(f64::from(u32::MAX)) as u32
         } else {
@@ -456,16 +481,32 @@ impl NativeWriter {
         };
         self.inner
             .write(tv_sec as i64, tv_usec as i64, len, data)
-            .map_err(js_error)
+            .map_err(js_error)?;
+        Ok(self.inner.packets_written() as f64)
     }
 
+    /// Writes out the buffer; throws the write error (this flush's or an earlier one's).
     #[napi]
     pub fn flush(&mut self) -> Result<(), Code> {
         self.inner.flush().map_err(js_error)
     }
 
+    /// Writes out the buffer, leaving an error for the next call to throw; the packets written.
+    #[napi]
+    pub fn flush_quietly(&mut self) -> f64 {
+        self.inner.flush_quietly();
+        self.inner.packets_written() as f64
+    }
+
+    /// Flushes and closes; throws a write error not thrown before. Idempotent.
     #[napi]
     pub fn close(&mut self) -> Result<(), Code> {
         self.inner.close().map_err(js_error)
+    }
+
+    /// Packets in the file and buffered for it; after a write error, those in the file.
+    #[napi(getter)]
+    pub fn packets_written(&self) -> f64 {
+        self.inner.packets_written() as f64
     }
 }
