@@ -187,7 +187,8 @@ export type PcapErrorCode =
     | 'ENETDOWN'
     | 'EINJECT'
     | 'EINVAL'
-    /** Emitted as `error`: a live interface disappeared, or a file is truncated. */
+    /** Emitted as `error`: a live interface disappeared, or a file is truncated. With no `error`
+     * listener, a process warning (`PcapWarning`) is issued instead, once per session and code. */
     | 'EREAD'
     /** Any other libpcap error. */
     | 'EPCAP'
@@ -205,6 +206,8 @@ export interface PcapSessionEvents {
     packet: [packet: PacketWithHeader];
     /** Files only: after the last packet (also after an `EREAD` error). */
     complete: [];
+    /** A read error (`EREAD`) or an `outfile` write error (capture goes on after those). Without a
+     * listener: a process warning, once per session and code. */
     error: [err: PcapError];
 }
 
@@ -234,7 +237,7 @@ export declare class PcapSession extends EventEmitter {
     readonly buffer_timeout: number;
     readonly promiscuous: boolean;
     readonly link_type: LinkType;
-    /** false after `close()`. */
+    /** false after `close()`, and once a capture stopped on an error. */
     opened: boolean;
     empty_reads: number;
     /** Always null (as node_pcap). */

@@ -7,6 +7,7 @@ const errors = require('./errors');
 const structure = require('./structure');
 const L = require('./layout');
 const flows = require('./flows');
+const { emitError } = require('./unhandled');
 
 // A batch record (src/queue.rs, lib/layout.js): the pcap header (PCAP_HEADER bytes, caplen at
 // RECORD_CAPLEN), the layer map at RECORD_MAP, the packet's data at RECORD_DATA.
@@ -14,8 +15,6 @@ const PCAP_HEADER = L.PCAP_HEADER;
 const RECORD_CAPLEN = L.RECORD_CAPLEN;
 const RECORD_MAP = L.RECORD_MAP;
 const RECORD_DATA = L.RECORD_DATA;
-
-const debug = util.debuglog('pcap');
 
 // Event-loop turns to poll for the next batch before waiting to be woken.
 const MAX_POLLS = 16;
@@ -329,21 +328,22 @@ PcapSession.prototype.flowStats = function () {
 PcapSession.prototype._end = function (message) {
   this._ended = true;
   structure.forget(this._structure);
+  const wasOpen = this.opened;
   if (message) {
-    const err = errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
-      this.device_name + ' failed: ' + message);
-    if (this.listenerCount('error') > 0) this.emit('error', err);
-    else debug('%s', err.message);
+    // The capture stopped: no longer open (close() still releases it), and the error is never
+    // lost: an `error` event, or a process warning when nobody listens (lib/unhandled.js).
+    this.opened = false;
+    emitError(this, errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
+      this.device_name + ' failed: ' + message));
   }
-  if (!this.is_live && this.opened) this.emit('complete');
+  if (!this.is_live && wasOpen) this.emit('complete');
 };
 
-// A write error of the outfile ({code, message} from the addon): emitted as `error`; the capture
-// goes on, the outfile is no longer written (stats().outfile_written says what it holds).
+// A write error of the outfile ({code, message} from the addon): emitted as `error` (a process
+// warning when nobody listens, lib/unhandled.js); the capture goes on, the outfile is no longer
+// written (stats().outfile_written says what it holds).
 PcapSession.prototype._outfileError = function (fault) {
-  const err = errors.pcapError(fault.code, fault.message);
-  if (this.listenerCount('error') > 0) this.emit('error', err);
-  else debug('%s', err.message);
+  emitError(this, errors.pcapError(fault.code, fault.message));
 };
 
 // node_pcap's close(): opened = false and every listener removed (kept), and, unlike node_pcap,
