@@ -11,6 +11,15 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** One capture session: a libpcap handle read by its own thread. */
 export declare class NativeSession {
+  /** The active flows as encoded records (empty when the session has no flows or ended). */
+  flows(): Buffer
+  /**
+   * Whether flow records go to JavaScript (JavaScript turns this off while nobody listens
+   * to `flow`; IPFIX export goes on either way).
+   */
+  setFlowDelivery(on: boolean): void
+  /** The flow meter's counters, or null without flows. */
+  flowStats(): NativeFlowStats | null
   /** Opens a live device and starts its capture thread; `on_wake` is called when batches wait. */
   static openLive(options: LiveOptions, onWake: () => unknown): NativeSession
   /** Opens a capture file and starts reading it. */
@@ -26,7 +35,7 @@ export declare class NativeSession {
    * After a `null` the next batch wakes JavaScript again, unless `polling` (then call again
    * soon).
    */
-  take(polling: boolean): Buffer | string | OutfileFault | null
+  take(polling: boolean): Buffer | string | OutfileFault | object | null
   /**
    * From the next packet on, the capture thread writes each record's layer map
    * (`crate::structure`); until then the map bytes are zero.
@@ -63,6 +72,9 @@ export declare function defaultDevice(): string | null
 
 export declare function findAllDevs(): Array<NativeDevice>
 
+/** The flow record layout (`crate::flow::wire`) as JSON: `{fields, dir, strings, reasons}`. */
+export declare function flowLayout(): string
+
 export declare function libVersion(): string
 
 export declare function linkTypeName(dlt: number): string
@@ -81,6 +93,8 @@ export interface LiveOptions {
   outfile?: string
   appBufferSize?: number
   batchSize?: number
+  flows?: NativeFlowOptions
+  packets?: boolean
 }
 
 export interface NativeAddress {
@@ -98,6 +112,34 @@ export interface NativeDevice {
   loopback: boolean
 }
 
+/** The `flows` session option, checked by lib/flows.js (times in seconds). */
+export interface NativeFlowOptions {
+  idleTimeout?: number
+  activeTimeout?: number
+  closeTimeout?: number
+  maxFlows?: number
+  biflow?: boolean
+  hints?: boolean
+  ipfix?: string
+  ipfixRate?: number
+  observationDomain?: number
+}
+
+/** Counters of a session's flow meter (lib/flows.d.ts FlowStats). */
+export interface NativeFlowStats {
+  packets: number
+  non_ip: number
+  malformed: number
+  flows: number
+  active: number
+  evicted: number
+  records: number
+  ipfix_messages: number
+  ipfix_records: number
+  ipfix_errors: number
+  bytes_per_flow: number
+}
+
 /** Options of `NativeSession.openOffline`. */
 export interface OfflineOptions {
   path: string
@@ -105,6 +147,8 @@ export interface OfflineOptions {
   outfile?: string
   batchSize?: number
   nanosecond?: boolean
+  flows?: NativeFlowOptions
+  packets?: boolean
 }
 
 /** A write error of a session's `outfile`, delivered by `take` in its place among the batches. */

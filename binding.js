@@ -839,6 +839,7 @@ module.exports.NativeSession = nativeBinding.NativeSession
 module.exports.NativeWriter = nativeBinding.NativeWriter
 module.exports.defaultDevice = nativeBinding.defaultDevice
 module.exports.findAllDevs = nativeBinding.findAllDevs
+module.exports.flowLayout = nativeBinding.flowLayout
 module.exports.libVersion = nativeBinding.libVersion
 module.exports.linkTypeName = nativeBinding.linkTypeName
 module.exports.linkTypeNumber = nativeBinding.linkTypeNumber

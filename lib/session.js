@@ -6,6 +6,7 @@ const native = require('./native');
 const errors = require('./errors');
 const structure = require('./structure');
 const L = require('./layout');
+const flows = require('./flows');
 const { emitError } = require('./unhandled');
 
 // A batch record (src/queue.rs, lib/layout.js): the pcap header (PCAP_HEADER bytes, caplen at
@@ -91,6 +92,11 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   }
   const appBufferSize = sizeOption('app_buffer_size', extra.app_buffer_size, L.MIN_APP_BUFFER_BYTES, L.MAX_APP_BUFFER_BYTES);
   const batchSize = sizeOption('batch_size', extra.batch_size, L.MIN_BATCH_BYTES, L.MAX_BATCH_BYTES);
+  // Flow meter on the capture thread (lib/flows.d.ts); `packets: false` for flows only.
+  const flowOpts = flows.flowOptions(extra.flows);
+  const packets = extra.packets === undefined || extra.packets === null ? true : extra.packets;
+  if (typeof packets !== 'boolean') throw errors.argError('packets must be true or false, got ' + errors.describe(packets));
+  if (!packets && !flowOpts) throw errors.argError('packets: false needs the flows option (a session with nothing to deliver)');
   const signal = extra.signal;
   if (signal && typeof signal.addEventListener !== 'function') {
     throw errors.argError('signal must be an AbortSignal, got ' + errors.describe(signal));
@@ -105,6 +111,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   Object.defineProperty(this, '_ended', { value: false, writable: true });
   Object.defineProperty(this, '_structure', { value: null, writable: true });
   Object.defineProperty(this, '_source', { value: null, writable: true });
+  // Whether the capture thread sends flow records (off while nobody listens to `flow`).
+  Object.defineProperty(this, '_flowDelivery', { value: true, writable: true });
   // Set by every listener change (see the methods below) so the packet loop re-reads its listener.
   Object.defineProperty(this, '_listenersChanged', { value: true, writable: true });
   const drain = () => this._drain();
@@ -131,6 +139,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       outfile: this.outfile || undefined,
       appBufferSize: appBufferSize,
       batchSize: batchSize,
+      flows: flowOpts || undefined,
+      packets: packets,
     }, onWake);
   } else {
     this.session = native.NativeSession.openOffline({
@@ -139,6 +149,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       outfile: this.outfile || undefined,
       batchSize: batchSize,
       nanosecond: extra.nanosecond === true || extra.tstamp_precision === 'nano',
+      flows: flowOpts || undefined,
+      packets: packets,
     }, onWake);
   }
   this.link_type = native.linkTypeName(this.session.linkType);
@@ -190,6 +202,15 @@ PcapSession.prototype._drain = function () {
           return;
         }
         if (!polling) return; // the capture thread wakes us for the next batch
+      } else if (r.flows !== undefined) {
+        // Flow records (lib/flows.js): one `flow` event each.
+        this._emitFlows(r.flows);
+        if (!this._scheduled) {
+          this._scheduled = true;
+          setImmediate(this._drainFn);
+        }
+        if (!this.opened || this._paused || performance.now() >= deadline) return;
+        continue;
       } else if (r.code !== undefined) {
         // A write error of the outfile, in its place among the packets (src/capture/reader.rs).
         if (!this._scheduled) {
@@ -265,12 +286,44 @@ for (const [name, alias] of [['addListener', 'on'], ['prependListener'], ['remov
   const base = EventEmitter.prototype[name];
   const fn = { [name](...args) {
     this._listenersChanged = true;
+    if (args[0] === 'flow' && this._flowDelivery === false && this.session && name !== 'removeListener' &&
+      name !== 'removeAllListeners') {
+      this._flowDelivery = true;
+      this.session.setFlowDelivery(true);
+    }
     return base.apply(this, args);
   } }[name];
   for (const key of alias ? [name, alias] : [name]) {
     Object.defineProperty(PcapSession.prototype, key, { value: fn, writable: true, configurable: true });
   }
 }
+
+PcapSession.prototype._emitFlows = function (buf) {
+  if (this.listenerCount('flow') === 0) {
+    // Nobody listens: the capture thread stops encoding records until a listener comes.
+    if (this.session && this._flowDelivery !== false) {
+      this._flowDelivery = false;
+      this.session.setFlowDelivery(false);
+    }
+    return;
+  }
+  for (const f of flows.decodeFlows(buf)) {
+    this.emit('flow', f);
+    if (!this.opened) return;
+  }
+};
+
+// The active flows now (lib/flows.d.ts), [] without flows or once the capture ended.
+PcapSession.prototype.flows = function () {
+  if (!this.session) return [];
+  return flows.decodeFlows(this.session.flows());
+};
+
+// The flow meter's counters, or null without flows.
+PcapSession.prototype.flowStats = function () {
+  if (!this.session) return null;
+  return this.session.flowStats();
+};
 
 PcapSession.prototype._end = function (message) {
   this._ended = true;

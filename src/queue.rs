@@ -93,6 +93,8 @@ impl Pool {
 pub struct Batch {
     pub data: Vec<u8>,
     pub packets: u32,
+    /// Flow records (`crate::flow::wire`) rather than packet records.
+    pub flows: bool,
     pub fault: Option<CapError>,
 }
 
@@ -110,6 +112,7 @@ impl BatchBuilder {
             batch: Batch {
                 data: pool.get(limit),
                 packets: 0,
+                flows: false,
                 fault: None,
             },
             limit,
@@ -168,6 +171,7 @@ impl BatchBuilder {
             let small = Batch {
                 data: self.batch.data.clone(),
                 packets: self.batch.packets,
+                flows: false,
                 fault: None,
             };
             self.batch.data.clear();
@@ -177,6 +181,7 @@ impl BatchBuilder {
         let fresh = Batch {
             data: self.pool.get(self.limit),
             packets: 0,
+            flows: false,
             fault: None,
         };
         std::mem::replace(&mut self.batch, fresh)
@@ -303,7 +308,12 @@ impl Queue {
                 }
             }
             Mode::Lossy => {
-                if batch.fault.is_none() && !st.batches.is_empty() && st.bytes + len > self.limit {
+                // Write faults and flow records (few and small) are never dropped.
+                if batch.fault.is_none()
+                    && !batch.flows
+                    && !st.batches.is_empty()
+                    && st.bytes + len > self.limit
+                {
                     self.counters
                         .app_drop
                         .fetch_add(u64::from(batch.packets), Ordering::Relaxed);
@@ -494,6 +504,7 @@ mod tests {
         let mut sparse = Batch {
             data: Vec::with_capacity(4096),
             packets: 1,
+            flows: false,
             fault: None,
         };
         sparse.data.extend_from_slice(&[0; 50]);

@@ -17,6 +17,7 @@ use crate::queue::{Pool, Queue};
 use crate::writer::DumpCounters;
 
 pub mod devices;
+pub mod flows;
 pub mod inject;
 pub mod open;
 pub mod options;
@@ -28,6 +29,7 @@ pub use devices::{
     default_device, find_all_devs, link_type_name, link_type_number, lookupnet, AddressInfo,
     DeviceInfo,
 };
+pub use flows::lock_flows;
 pub use inject::Injector;
 pub use open::{open_live, open_offline, Prepared};
 pub use options::{LiveConfig, OfflineConfig, MAXIMUM_SNAPLEN};
@@ -75,6 +77,12 @@ pub struct Core {
     breaker: Mutex<Option<pcap::BreakLoop>>,
     /// What the dump file (`outfile`) holds, when there is one.
     pub outfile: Option<DumpCounters>,
+    /// The session's flow meter: the capture thread feeds it, `flows()` snapshots it.
+    pub flows: Option<Arc<Mutex<crate::flow::pipeline::Pipeline>>>,
+    /// Set by the flow clock before it breaks the live loop (`flows::flow_clock`).
+    flow_tick: AtomicBool,
+    /// The capture thread has ended.
+    ended: AtomicBool,
 }
 
 impl Core {

@@ -7,11 +7,14 @@ use pcap::{Activated, Active, Capture, Inactive, Offline, Precision};
 
 use super::capture_from_raw;
 use super::devices::lookupnet;
+use super::flows::flow_pipeline;
 use super::options::{LiveConfig, OfflineConfig, MAXIMUM_SNAPLEN, OFFLINE_QUEUE_BYTES};
 use crate::error::{
     escape_controls, io_code, limit_hint, live_error, pcap_text, CapError, CapResult,
 };
 use crate::ffi;
+use crate::flow::pipeline::Pipeline;
+use crate::mmap_reader::MmapPcap;
 use crate::stdio;
 use crate::stream::StreamHandle;
 use crate::writer::Dumper;
@@ -111,6 +114,10 @@ pub struct Prepared {
     pub warnings: Vec<String>,
     pub(super) batch_bytes: usize,
     pub(super) queue_bytes: usize,
+    pub(super) flows: Option<Pipeline>,
+    pub(super) packets: bool,
+    /// Flows only from a classic pcap file: read in place (`crate::mmap_reader`).
+    pub(super) mmap: Option<MmapPcap>,
 }
 
 impl Prepared {
@@ -222,6 +229,9 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         warnings,
         batch_bytes: cfg.batch_bytes,
         queue_bytes: cfg.app_buffer_bytes,
+        flows: flow_pipeline(&cfg.flows, link_type, false)?,
+        packets: cfg.packets || cfg.flows.is_none(),
+        mmap: None,
     })
 }
 
@@ -273,6 +283,18 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         }
     }
     let (savefile, link_type) = configure(&mut file.cap, &cfg.filter, &cfg.outfile)?;
+    let packets = cfg.packets || cfg.flows.is_none();
+    // Flows only, from a classic pcap file: read it in place (libpcap opened it above, which
+    // checked it and the filter).
+    let mut mmap = None;
+    if !packets && savefile.is_none() && file.stream.is_none() {
+        if let Ok(Some(mut m)) = MmapPcap::open(&cfg.path) {
+            if m.dlt == link_type && m.set_filter(&cfg.filter).is_ok() {
+                mmap = Some(m);
+            }
+        }
+    }
+    let nanosecond = mmap.as_ref().map_or(cfg.nanosecond, |m| m.nanosecond);
     Ok(Prepared {
         source: Source::Offline(file),
         savefile,
@@ -280,5 +302,8 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         warnings: Vec::new(),
         batch_bytes: cfg.batch_bytes,
         queue_bytes: OFFLINE_QUEUE_BYTES,
+        flows: flow_pipeline(&cfg.flows, link_type, nanosecond)?,
+        packets,
+        mmap,
     })
 }

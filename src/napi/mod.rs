@@ -13,6 +13,9 @@ use crate::queue::{Finish, Pool, Take, RECORD_HEADER};
 use crate::structure::{self, MAP_LEN};
 use crate::writer::Writer;
 
+pub mod flows;
+use flows::{flow_options, NativeFlowOptions};
+
 /// The wake-up call from the capture thread: no arguments, the callee handles no error argument.
 type WakeFn = ThreadsafeFunction<(), Unknown<'static>, (), Status, false>;
 
@@ -114,6 +117,8 @@ pub struct LiveOptions {
     pub outfile: Option<String>,
     pub app_buffer_size: Option<f64>,
     pub batch_size: Option<f64>,
+    pub flows: Option<NativeFlowOptions>,
+    pub packets: Option<bool>,
 }
 
 /// Options of `NativeSession.openOffline`.
@@ -124,6 +129,8 @@ pub struct OfflineOptions {
     pub outfile: Option<String>,
     pub batch_size: Option<f64>,
     pub nanosecond: Option<bool>,
+    pub flows: Option<NativeFlowOptions>,
+    pub packets: Option<bool>,
 }
 
 /// What `session.stats()` returns: node_pcap's `{ps_recv, ps_drop, ps_ifdrop}` (libpcap's
@@ -214,6 +221,8 @@ impl NativeSession {
             outfile: options.outfile,
             app_buffer_bytes: size_opt(options.app_buffer_size, options::DEFAULT_APP_BUFFER_BYTES),
             batch_bytes: size_opt(options.batch_size, options::DEFAULT_BATCH_BYTES),
+            flows: options.flows.map(flow_options),
+            packets: options.packets.unwrap_or(true),
         };
         let prepared = capture::open_live(&cfg).map_err(js_error)?;
         Self::start(prepared, options.device, on_wake)
@@ -231,6 +240,8 @@ impl NativeSession {
             outfile: options.outfile,
             batch_bytes: size_opt(options.batch_size, options::DEFAULT_BATCH_BYTES),
             nanosecond: options.nanosecond.unwrap_or(false),
+            flows: options.flows.map(flow_options),
+            packets: options.packets.unwrap_or(true),
         };
         let prepared = capture::open_offline(&cfg).map_err(js_error)?;
         Self::start(prepared, options.path, on_wake)
@@ -258,23 +269,32 @@ impl NativeSession {
         &self,
         env: &'env Env,
         polling: bool,
-    ) -> Result<Option<Either3<BufferSlice<'env>, String, OutfileFault>>, Code> {
+    ) -> Result<Option<Either4<BufferSlice<'env>, String, OutfileFault, Object<'env>>>, Code> {
         let Some(core) = self.core.as_ref() else {
             return Ok(None);
         };
         Ok(match core.queue.take(polling) {
+            // Flow records (`crate::flow::wire`): `{flows: Buffer}`, so that JavaScript tells
+            // them apart; copied into V8's memory, whose collector then sees their size (a
+            // SYN flood sends a record per packet).
+            Take::Batch(b) if b.flows => {
+                let mut o = Object::new(env).map_err(napi_error)?;
+                let data = BufferSlice::copy_from(env, &b.data).map_err(napi_error)?;
+                o.set_named_property("flows", &data).map_err(napi_error)?;
+                Some(Either4::D(o))
+            }
             Take::Batch(b) => Some(match b.fault {
-                Some(e) => Either3::C(OutfileFault {
+                Some(e) => Either4::C(OutfileFault {
                     code: e.code.to_string(),
                     message: e.message,
                 }),
-                None => Either3::A(batch_buffer(env, b.data, &core.pool).map_err(napi_error)?),
+                None => Either4::A(batch_buffer(env, b.data, &core.pool).map_err(napi_error)?),
             }),
             Take::Empty => None,
             Take::Finished(Finish::Eof) | Take::Finished(Finish::Stopped) => {
-                Some(Either3::B(String::new()))
+                Some(Either4::B(String::new()))
             }
-            Take::Finished(Finish::Error(msg)) => Some(Either3::B(if msg.is_empty() {
+            Take::Finished(Finish::Error(msg)) => Some(Either4::B(if msg.is_empty() {
                 "read error".to_string()
             } else {
                 msg
