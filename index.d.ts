@@ -4,6 +4,8 @@
 // The decoder classes are declared next to their modules (decode/*.d.ts), so that
 // `require('pcap/decode/tcp')` and the `TCP` type exported here are the same class.
 import { EventEmitter } from 'events';
+import type { FlowOptions, FlowRecord, FlowStats, FlowSessionOptions, FlowDirection, FlowEndReason } from './lib/flows';
+export type { FlowOptions, FlowRecord, FlowStats, FlowSessionOptions, FlowDirection, FlowEndReason };
 
 import PcapPacket = require('./decode/pcap_packet');
 import EthernetPacket = require('./decode/ethernet_packet');
@@ -100,7 +102,7 @@ export declare class PacketWithHeader {
     link_type: LinkType;
 }
 
-export interface CommonSessionOptions {
+export interface CommonSessionOptions extends FlowSessionOptions {
     /** A libpcap filter (tcpdump syntax); "" for none. A bad filter throws `EFILTER`. */
     filter?: string;
     /** Also write every delivered packet to this pcap file (`EDUMP` if it cannot be created). */
@@ -187,6 +189,8 @@ export type PcapErrorCode =
     | 'ENETDOWN'
     | 'EINJECT'
     | 'EINVAL'
+    /** The `flows.ipfix` collector address cannot be resolved. */
+    | 'EIPFIX'
     /** Emitted as `error`: a live interface disappeared, or a file is truncated. With no `error`
      * listener, a process warning (`PcapWarning`) is issued instead, once per session and code. */
     | 'EREAD'
@@ -209,6 +213,8 @@ export interface PcapSessionEvents {
     /** A read error (`EREAD`) or an `outfile` write error (capture goes on after those). Without a
      * listener: a process warning, once per session and code. */
     error: [err: PcapError];
+    /** With the `flows` option: a finished (or active-timeout) flow record. */
+    flow: [flow: FlowRecord];
 }
 
 export declare class PcapSession extends EventEmitter {
@@ -249,6 +255,10 @@ export declare class PcapSession extends EventEmitter {
         Pick<CaptureStats, 'outfile_written' | 'outfile_dropped'>;
     /** Sends a raw frame on the device. Throws `ENOTSUP` on a file, `ECLOSED` after `close()`. */
     inject(data: Buffer): void;
+    /** With the `flows` option: records of the flows active now; otherwise an empty array. */
+    flows(): FlowRecord[];
+    /** With the `flows` option: the meter's counters; otherwise null. */
+    flowStats(): FlowStats | null;
     /** Stops delivering packets (a file stops being read; a live capture keeps buffering). */
     pause(): this;
     resume(): this;
