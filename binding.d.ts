@@ -11,6 +11,15 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** One capture session: a libpcap handle read by its own thread, or a file read inline. */
 export declare class NativeSession {
+  /** The active flows as encoded records (empty when the session has no flows or ended). */
+  flows(): Buffer
+  /**
+   * Whether flow records go to JavaScript (JavaScript turns this off while nobody listens
+   * to `flow`; IPFIX export goes on either way).
+   */
+  setFlowDelivery(on: boolean): void
+  /** The flow meter's counters, or null without flows. */
+  flowStats(): NativeFlowStats | null
   /** Opens a live device and starts its capture thread; `on_wake` is called when batches wait. */
   static openLive(options: LiveOptions, onWake: () => unknown): NativeSession
   /** Opens a capture file and starts reading it. */
@@ -25,12 +34,14 @@ export declare class NativeSession {
    */
   get inline(): boolean
   /**
-   * The next batch (a Buffer, `crate::batch`'s layout), `null` when none waits now, or a
-   * string when the capture has ended: `""` for the end of a file or a close, otherwise the
-   * read error. After a `null` the next batch wakes JavaScript again, unless `polling` (then
-   * call again soon). A file read inline is read here, a batch per call.
+   * The next batch (a Buffer, `crate::batch`'s layout), `null` when none waits now, a string
+   * when the capture has ended (`""` for the end of a file or a close, otherwise the read
+   * error), or an `OutfileFault` `{code, message}` in the place of the packets the outfile
+   * failed at, or `{flows: Buffer}` (flow records). After a `null` the next batch wakes
+   * JavaScript again, unless `polling` (then call again soon). A file read inline is read
+   * here, a batch per call.
    */
-  take(polling: boolean): Buffer | string | null
+  take(polling: boolean): Buffer | string | OutfileFault | object | null
   /**
    * From the next batch on, batches carry the layer maps of their packets
    * (`crate::structure`).
@@ -47,15 +58,28 @@ export declare class NativeSession {
 /** A pcap file being written. */
 export declare class NativeWriter {
   constructor(path: string, linkType: number, snapLength: number, nanosecond: boolean)
-  write(tvSec: number, tvUsec: number, len: number, data: Uint8Array): void
+  /**
+   * Writes one packet; the packets written so far (`Writer::packets_written`). Throws the
+   * write error (this write's or an earlier one's).
+   */
+  write(tvSec: number, tvUsec: number, len: number, data: Uint8Array): number
+  /** Writes out the buffer; throws the write error (this flush's or an earlier one's). */
   flush(): void
+  /** Writes out the buffer, leaving an error for the next call to throw; the packets written. */
+  flushQuietly(): number
+  /** Flushes and closes; throws a write error not thrown before. Idempotent. */
   close(): void
+  /** Packets in the file and buffered for it; after a write error, those in the file. */
+  get packetsWritten(): number
 }
 
 /** node_pcap's default device rule, or `null`. */
 export declare function defaultDevice(): string | null
 
 export declare function findAllDevs(): Array<NativeDevice>
+
+/** The flow record layout (`crate::flow::wire`) as JSON: `{fields, dir, strings, reasons}`. */
+export declare function flowLayout(): string
 
 export declare function libVersion(): string
 
@@ -75,6 +99,8 @@ export interface LiveOptions {
   outfile?: string
   appBufferSize?: number
   batchSize?: number
+  flows?: NativeFlowOptions
+  packets?: boolean
 }
 
 export interface NativeAddress {
@@ -92,6 +118,34 @@ export interface NativeDevice {
   loopback: boolean
 }
 
+/** The `flows` session option, checked by lib/flows.js (times in seconds). */
+export interface NativeFlowOptions {
+  idleTimeout?: number
+  activeTimeout?: number
+  closeTimeout?: number
+  maxFlows?: number
+  biflow?: boolean
+  hints?: boolean
+  ipfix?: string
+  ipfixRate?: number
+  observationDomain?: number
+}
+
+/** Counters of a session's flow meter (lib/flows.d.ts FlowStats). */
+export interface NativeFlowStats {
+  packets: number
+  non_ip: number
+  malformed: number
+  flows: number
+  active: number
+  evicted: number
+  records: number
+  ipfix_messages: number
+  ipfix_records: number
+  ipfix_errors: number
+  bytes_per_flow: number
+}
+
 /** Options of `NativeSession.openOffline`. */
 export interface OfflineOptions {
   path: string
@@ -99,9 +153,17 @@ export interface OfflineOptions {
   outfile?: string
   batchSize?: number
   nanosecond?: boolean
+  flows?: NativeFlowOptions
+  packets?: boolean
 }
 
-/** Bytes before a packet's data in a batch record: the pcap header, then the layer map. */
+/** A write error of a session's `outfile`, delivered by `take` in its place among the batches. */
+export interface OutfileFault {
+  code: string
+  message: string
+}
+
+/** Bytes before a packet's data in a batch record: the pcap header (`crate::batch`). */
 export declare function recordHeaderBytes(): number
 
 /**
@@ -114,6 +176,13 @@ export interface SessionStats {
   ps_drop: number
   ps_ifdrop: number
   app_drop: number
+  /**
+   * With an `outfile`: packets whose records reached it (whole records: after a write error
+   * the file holds exactly these).
+   */
+  outfile_written?: number
+  /** With an `outfile`: packets read but not in it because of a write error. */
+  outfile_dropped?: number
 }
 
 /**

@@ -4,6 +4,8 @@
 // The decoder classes are declared next to their modules (decode/*.d.ts), so that
 // `require('pcap/decode/tcp')` and the `TCP` type exported here are the same class.
 import { EventEmitter } from 'events';
+import type { FlowOptions, FlowRecord, FlowStats, FlowSessionOptions, FlowDirection, FlowEndReason } from './lib/flows';
+export type { FlowOptions, FlowRecord, FlowStats, FlowSessionOptions, FlowDirection, FlowEndReason };
 
 import PcapPacket = require('./decode/pcap_packet');
 import EthernetPacket = require('./decode/ethernet_packet');
@@ -73,6 +75,10 @@ export interface CaptureStats {
     ps_ifdrop: number;
     /** Packets discarded because JavaScript fell behind by more than `app_buffer_size` bytes. */
     app_drop?: number;
+    /** With an `outfile` only: packets whose records reached the file. */
+    outfile_written?: number;
+    /** With an `outfile` only: packets not written because writing failed (see the `error` event). */
+    outfile_dropped?: number;
 }
 
 /**
@@ -96,7 +102,7 @@ export declare class PacketWithHeader {
     link_type: LinkType;
 }
 
-export interface CommonSessionOptions {
+export interface CommonSessionOptions extends FlowSessionOptions {
     /** A libpcap filter (tcpdump syntax); "" for none. A bad filter throws `EFILTER`. */
     filter?: string;
     /** Also write every delivered packet to this pcap file (`EDUMP` if it cannot be created). */
@@ -167,6 +173,13 @@ export type PcapErrorCode =
     /** Not a pcap/pcapng file. */
     | 'EBADFILE'
     | 'EIO'
+    /** Writing an `outfile` or a writer's file failed: the disk is full, a quota, the file size
+     * limit, a reader of the pipe gone, a read-only file system. */
+    | 'ENOSPC'
+    | 'EDQUOT'
+    | 'EFBIG'
+    | 'EPIPE'
+    | 'EROFS'
     /** The `outfile` or writer file cannot be created. */
     | 'EDUMP'
     /** `stats()` or `inject()` after `close()`. */
@@ -176,7 +189,10 @@ export type PcapErrorCode =
     | 'ENETDOWN'
     | 'EINJECT'
     | 'EINVAL'
-    /** Emitted as `error`: a live interface disappeared, or a file is truncated. */
+    /** The `flows.ipfix` collector address cannot be resolved. */
+    | 'EIPFIX'
+    /** Emitted as `error`: a live interface disappeared, or a file is truncated. With no `error`
+     * listener, a process warning (`PcapWarning`) is issued instead, once per session and code. */
     | 'EREAD'
     /** Any other libpcap error. */
     | 'EPCAP'
@@ -194,7 +210,11 @@ export interface PcapSessionEvents {
     packet: [packet: PacketWithHeader];
     /** Files only: after the last packet (also after an `EREAD` error). */
     complete: [];
+    /** A read error (`EREAD`) or an `outfile` write error (capture goes on after those). Without a
+     * listener: a process warning, once per session and code. */
     error: [err: PcapError];
+    /** With the `flows` option: a finished (or active-timeout) flow record. */
+    flow: [flow: FlowRecord];
 }
 
 export declare class PcapSession extends EventEmitter {
@@ -223,7 +243,7 @@ export declare class PcapSession extends EventEmitter {
     readonly buffer_timeout: number;
     readonly promiscuous: boolean;
     readonly link_type: LinkType;
-    /** false after `close()`. */
+    /** false after `close()`, and once a capture stopped on an error. */
     opened: boolean;
     empty_reads: number;
     /** Always null (as node_pcap). */
@@ -231,9 +251,14 @@ export declare class PcapSession extends EventEmitter {
     /** Stops the capture and removes every listener (as node_pcap). Idempotent. */
     close(): void;
     /** Throws `ECLOSED` after `close()`. */
-    stats(): Required<CaptureStats>;
+    stats(): Required<Omit<CaptureStats, 'outfile_written' | 'outfile_dropped'>> &
+        Pick<CaptureStats, 'outfile_written' | 'outfile_dropped'>;
     /** Sends a raw frame on the device. Throws `ENOTSUP` on a file, `ECLOSED` after `close()`. */
     inject(data: Buffer): void;
+    /** With the `flows` option: records of the flows active now; otherwise an empty array. */
+    flows(): FlowRecord[];
+    /** With the `flows` option: the meter's counters; otherwise null. */
+    flowStats(): FlowStats | null;
     /** Stops delivering packets (a file stops being read; a live capture keeps buffering). */
     pause(): this;
     resume(): this;

@@ -34,10 +34,11 @@ export type RawPacket = { buf: Buffer; header: Buffer; link_type: string } | Buf
 export interface LooseDecodeFunction {
     /**
      * Decodes a `packet` event's `{buf, header, link_type}` (or a bare Buffer, taken as an Ethernet
-     * frame) into node_pcap's object tree: a `DecodedPacket` at run time. Never throws: a layer that
-     * cannot be decoded gets a string `_error`. With an emitter, each decoded layer is emitted
-     * (`ipv4`, `ipv6`, `tcp`, `udp`, `icmp`, `icmpv6`, `igmp`, `arp`, `llc`, `radio-packet`,
-     * `radio-frame`), inner layers first.
+     * frame) into node_pcap's object tree: a `DecodedPacket` at run time. Never throws on any input:
+     * a layer that cannot be decoded gets a string `_error`. With an emitter, each decoded layer is
+     * emitted (`ipv4`, `ipv6`, `tcp`, `udp`, `icmp`, `icmpv6`, `igmp`, `arp`, `llc`, `radio-packet`,
+     * `radio-frame`), inner layers first; an exception thrown by such a listener is thrown to the
+     * caller, as node_pcap did.
      */
     (packet: RawPacket, emitter?: EventEmitter | null, options?: PcapPacket.DecodeOptions): any;
     /** The same function. */

@@ -6,6 +6,8 @@ const native = require('./native');
 const errors = require('./errors');
 const structure = require('./structure');
 const L = require('./layout');
+const flows = require('./flows');
+const { emitError } = require('./unhandled');
 
 // A batch (src/batch.rs, lib/layout.js): a BATCH_HEADER-byte header (where the records end at
 // BATCH_RECORDS_END, the map table at BATCH_MAPS, 0 when none), then records: the pcap header
@@ -22,8 +24,6 @@ const MAP_LEN = L.MAP_LEN;
 function u32(b, at) {
   return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 0x1000000;
 }
-
-const debug = util.debuglog('pcap');
 
 // Event-loop turns to poll for the next batch before waiting to be woken.
 const MAX_POLLS = 16;
@@ -108,6 +108,11 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   }
   const appBufferSize = sizeOption('app_buffer_size', extra.app_buffer_size, L.MIN_APP_BUFFER_BYTES, L.MAX_APP_BUFFER_BYTES);
   const batchSize = sizeOption('batch_size', extra.batch_size, L.MIN_BATCH_BYTES, L.MAX_BATCH_BYTES);
+  // Flow meter on the capture thread (lib/flows.d.ts); `packets: false` for flows only.
+  const flowOpts = flows.flowOptions(extra.flows);
+  const packets = extra.packets === undefined || extra.packets === null ? true : extra.packets;
+  if (typeof packets !== 'boolean') throw errors.argError('packets must be true or false, got ' + errors.describe(packets));
+  if (!packets && !flowOpts) throw errors.argError('packets: false needs the flows option (a session with nothing to deliver)');
   const signal = extra.signal;
   if (signal && typeof signal.addEventListener !== 'function') {
     throw errors.argError('signal must be an AbortSignal, got ' + errors.describe(signal));
@@ -127,6 +132,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   Object.defineProperty(this, '_source', { value: null, writable: true });
   // Whether the current batch delivers copies (BATCH_FLAG_COPY).
   Object.defineProperty(this, '_copying', { value: false, writable: true });
+  // Whether the capture thread sends flow records (off while nobody listens to `flow`).
+  Object.defineProperty(this, '_flowDelivery', { value: true, writable: true });
   // Set by every listener change (see the methods below) so the packet loop re-reads its listener.
   Object.defineProperty(this, '_listenersChanged', { value: true, writable: true });
   const drain = () => this._drain();
@@ -153,6 +160,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       outfile: this.outfile || undefined,
       appBufferSize: appBufferSize,
       batchSize: batchSize,
+      flows: flowOpts || undefined,
+      packets: packets,
     }, onWake);
   } else {
     this.session = native.NativeSession.openOffline({
@@ -161,6 +170,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       outfile: this.outfile || undefined,
       batchSize: batchSize,
       nanosecond: extra.nanosecond === true || extra.tstamp_precision === 'nano',
+      flows: flowOpts || undefined,
+      packets: packets,
     }, onWake);
   }
   this.link_type = native.linkTypeName(this.session.linkType);
@@ -217,6 +228,23 @@ PcapSession.prototype._drain = function () {
           return;
         }
         if (!polling) return; // the capture thread wakes us for the next batch
+      } else if (r.flows !== undefined) {
+        // Flow records (lib/flows.js): one `flow` event each.
+        this._emitFlows(r.flows);
+        if (!this._scheduled) {
+          this._scheduled = true;
+          setImmediate(this._drainFn);
+        }
+        if (!this.opened || this._paused || performance.now() >= deadline) return;
+        continue;
+      } else if (r.code !== undefined) {
+        // A write error of the outfile, in its place among the packets (src/capture/reader.rs).
+        if (!this._scheduled) {
+          this._scheduled = true;
+          setImmediate(this._drainFn);
+        }
+        this._outfileError(r);
+        return;
       } else {
         batch = this._batch = r;
         this._off = BATCH_HEADER;
@@ -307,6 +335,11 @@ for (const [name, alias] of [['addListener', 'on'], ['prependListener'], ['remov
   const base = EventEmitter.prototype[name];
   const fn = { [name](...args) {
     this._listenersChanged = true;
+    if (args[0] === 'flow' && this._flowDelivery === false && this.session && name !== 'removeListener' &&
+      name !== 'removeAllListeners') {
+      this._flowDelivery = true;
+      this.session.setFlowDelivery(true);
+    }
     return base.apply(this, args);
   } }[name];
   for (const key of alias ? [name, alias] : [name]) {
@@ -314,16 +347,52 @@ for (const [name, alias] of [['addListener', 'on'], ['prependListener'], ['remov
   }
 }
 
+PcapSession.prototype._emitFlows = function (buf) {
+  if (this.listenerCount('flow') === 0) {
+    // Nobody listens: the capture thread stops encoding records until a listener comes.
+    if (this.session && this._flowDelivery !== false) {
+      this._flowDelivery = false;
+      this.session.setFlowDelivery(false);
+    }
+    return;
+  }
+  for (const f of flows.decodeFlows(buf)) {
+    this.emit('flow', f);
+    if (!this.opened) return;
+  }
+};
+
+// The active flows now (lib/flows.d.ts), [] without flows or once the capture ended.
+PcapSession.prototype.flows = function () {
+  if (!this.session) return [];
+  return flows.decodeFlows(this.session.flows());
+};
+
+// The flow meter's counters, or null without flows.
+PcapSession.prototype.flowStats = function () {
+  if (!this.session) return null;
+  return this.session.flowStats();
+};
+
 PcapSession.prototype._end = function (message) {
   this._ended = true;
   structure.forget(this._structure);
+  const wasOpen = this.opened;
   if (message) {
-    const err = errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
-      this.device_name + ' failed: ' + message);
-    if (this.listenerCount('error') > 0) this.emit('error', err);
-    else debug('%s', err.message);
+    // The capture stopped: no longer open (close() still releases it), and the error is never
+    // lost: an `error` event, or a process warning when nobody listens (lib/unhandled.js).
+    this.opened = false;
+    emitError(this, errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
+      this.device_name + ' failed: ' + message));
   }
-  if (!this.is_live && this.opened) this.emit('complete');
+  if (!this.is_live && wasOpen) this.emit('complete');
+};
+
+// A write error of the outfile ({code, message} from the addon): emitted as `error` (a process
+// warning when nobody listens, lib/unhandled.js); the capture goes on, the outfile is no longer
+// written (stats().outfile_written says what it holds).
+PcapSession.prototype._outfileError = function (fault) {
+  emitError(this, errors.pcapError(fault.code, fault.message));
 };
 
 // node_pcap's close(): opened = false and every listener removed (kept), and, unlike node_pcap,
@@ -403,6 +472,8 @@ PcapSession.prototype[Symbol.asyncIterator] = function () {
             const e = error;
             error = null;
             done = true;
+            // The loop ends here (an outfile error leaves the capture running): release it.
+            if (session.opened) session.close();
             reject(e);
           } else if (done) {
             if (session.opened) session.close(); // the file is finished: release it
@@ -427,7 +498,8 @@ PcapSession.prototype[Symbol.asyncIterator] = function () {
 
 PcapSession.prototype.stats = function () {
   if (!this.session) throw errors.pcapError('ECLOSED', 'pcap session already closed');
-  // {ps_recv, ps_drop, ps_ifdrop, app_drop}, made by the addon (src/napi/mod.rs SessionStats).
+  // {ps_recv, ps_drop, ps_ifdrop, app_drop}, and with an outfile {outfile_written, outfile_dropped},
+  // made by the addon (src/napi/mod.rs SessionStats).
   return this.session.stats();
 };
 

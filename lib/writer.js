@@ -12,6 +12,17 @@ const MAX_SNAPLEN = L.MAXIMUM_SNAPLEN;
 // current time). Packets longer than snap_length are cut to it, as a capture would (caplen =
 // snap_length, len kept). `nanosecond: true` (or `tstamp_precision: 'nano'`) writes a
 // nanosecond file: use it for the packets of a session opened with `nanosecond: true`.
+//
+// Packets are gathered in a 128 KiB buffer (src/writer.rs) that is written out when it is full,
+// by flush() and close(), and once at the end of every event-loop turn in which something was
+// written (a setImmediate), so that a process killed by a signal loses at most the packets of its
+// last turn; process.exit() and an uncaught exception lose nothing (a process 'exit' listener
+// writes out the writers written to in the last turn). Write errors throw with the system's code (ENOSPC,
+// EDQUOT, EFBIG, EIO, EPIPE, ...): from the write() or flush() that meets them, else from the next
+// write(), flush() or close() (an error found by the end-of-turn flush). After an error nothing
+// more is written: the file holds its first `packets_written` packets as a valid capture (a
+// partial last record is cut off a regular file), every later write() and flush() throws the same
+// error, and close() closes the file without throwing it again.
 class PcapWriter {
   constructor(path, options) {
     options = options || {};
@@ -49,6 +60,8 @@ class PcapWriter {
     Object.defineProperty(this, '_w', {
       value: new native.NativeWriter(path, lt, snap, nano),
     });
+    // An end-of-turn flush is scheduled.
+    Object.defineProperty(this, '_flushing', { value: false, writable: true });
   }
 
   write(packet) {
@@ -72,17 +85,58 @@ class PcapWriter {
       throw new TypeError('write() takes a Buffer or a {buf, header} packet');
     }
     if (buf.length > this.snap_length) buf = buf.subarray(0, this.snap_length);
-    this._w.write(sec, usec, len, buf);
-    this.packets_written++;
+    let n;
+    try {
+      n = this._w.write(sec, usec, len, buf);
+    } catch (e) {
+      this.packets_written = this._w.packetsWritten;
+      throw e;
+    }
+    this.packets_written = n;
+    if (!this._flushing) {
+      this._flushing = true;
+      unflushed.add(this);
+      if (!exitHook) {
+        exitHook = true;
+        process.on('exit', flushAtExit);
+      }
+      setImmediate(flushAtTurnEnd, this);
+    }
   }
 
   flush() {
-    this._w.flush();
+    try {
+      this._w.flush();
+    } finally {
+      this.packets_written = this._w.packetsWritten;
+    }
   }
 
   close() {
-    this._w.close();
+    try {
+      this._w.close();
+    } finally {
+      this.packets_written = this._w.packetsWritten;
+    }
   }
+}
+
+// Writers written to in this turn (held until its end-of-turn flush, so never for long).
+const unflushed = new Set();
+let exitHook = false;
+
+// The end-of-turn flush: an error is left for the writer's next call to throw.
+function flushAtTurnEnd(writer) {
+  writer._flushing = false;
+  unflushed.delete(writer);
+  writer.packets_written = writer._w.flushQuietly();
+}
+
+// process.exit() or an uncaught exception: no later turn comes. (A signal with its default
+// action ends the process without running JavaScript: the packets of that turn are lost.)
+function flushAtExit() {
+  for (const writer of unflushed) writer._w.flushQuietly();
+  unflushed.clear();
 }
 
 function createWriter(path, options) {

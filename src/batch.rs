@@ -17,6 +17,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::error::CapError;
 use crate::structure::{self, MAP_LEN};
 
 /// node_pcap's packet header: tv_sec, tv_usec, caplen, len.
@@ -212,11 +213,16 @@ impl Pool {
     }
 }
 
-/// One block of packet records, with its batch header written.
+/// One block of packet records with its batch header written, or flow records, or (without
+/// records) an error that JavaScript receives in its place in the stream of packets: a write
+/// error of the session's dump file (`crate::writer`).
 #[derive(Debug, Default)]
 pub struct Batch {
     pub data: Vec<u8>,
     pub packets: u32,
+    /// Flow records (`crate::flow::wire`) rather than packet records.
+    pub flows: bool,
+    pub fault: Option<CapError>,
 }
 
 impl Batch {
@@ -241,6 +247,9 @@ pub struct BatchBuilder {
     packets: u32,
     limit: usize,
     pool: Arc<Pool>,
+    /// Layer maps the caller computed already (the flow meter parses every packet), one per
+    /// record while every record came with one.
+    known_maps: Vec<u8>,
 }
 
 impl BatchBuilder {
@@ -252,6 +261,15 @@ impl BatchBuilder {
             packets: 0,
             limit,
             pool,
+            known_maps: Vec::new(),
+        }
+    }
+
+    /// Notes the layer map of the record just pushed, when the caller has it: `take` then uses
+    /// it rather than computing it again (as long as every record of the batch came with one).
+    pub fn known_map(&mut self, map: &[u8; MAP_LEN]) {
+        if self.known_maps.len() + MAP_LEN == self.packets as usize * MAP_LEN {
+            self.known_maps.extend_from_slice(map);
         }
     }
 
@@ -306,9 +324,21 @@ impl BatchBuilder {
             std::mem::replace(&mut self.data, fresh)
         };
         self.packets = 0;
-        let table = maps.map_or(0, |dlt| append_maps(&mut data, records_end, packets, dlt));
+        let table = match maps {
+            None => 0,
+            Some(_) if self.known_maps.len() == packets as usize * MAP_LEN => {
+                data.extend_from_slice(&self.known_maps);
+                records_end
+            }
+            Some(dlt) => append_maps(&mut data, records_end, packets, dlt),
+        };
+        self.known_maps.clear();
         write_header(&mut data, packets, records_end, table);
-        Batch { data, packets }
+        Batch {
+            data,
+            packets,
+            ..Batch::default()
+        }
     }
 }
 
@@ -366,6 +396,31 @@ mod tests {
         assert_eq!(&table[..2 * MAP_LEN], &batch.data[at..]);
         let mut short = vec![0u8; MAP_LEN];
         assert_eq!(map_records(&batch.data[BATCH_HEADER..at], 1, &mut short), 1);
+    }
+
+    #[test]
+    fn maps_the_caller_knows_are_used_when_every_record_has_one() {
+        let frame = tcp4_frame();
+        let mut b = BatchBuilder::new(1 << 16, Arc::new(Pool::new(0, 0)));
+        let marked = [0x5a; MAP_LEN];
+        b.push(1, 0, frame.len() as u32, &frame);
+        b.known_map(&marked);
+        b.push(2, 0, frame.len() as u32, &frame);
+        b.known_map(&marked);
+        let batch = b.take(Some(1));
+        let at = batch.maps().expect("maps");
+        assert!(
+            batch.data[at..].iter().all(|&x| x == 0x5a),
+            "the known maps, not computed ones"
+        );
+        // One record without a known map: all are computed.
+        b.push(1, 0, frame.len() as u32, &frame);
+        b.push(2, 0, frame.len() as u32, &frame);
+        b.known_map(&marked);
+        let batch = b.take(Some(1));
+        let at = batch.maps().expect("maps");
+        assert_eq!(batch.data[at], structure::MAGIC);
+        assert_eq!(batch.data[at + MAP_LEN], structure::MAGIC);
     }
 
     #[test]

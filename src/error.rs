@@ -79,6 +79,14 @@ pub fn io_code(e: &io::Error) -> &'static str {
         Some(libc::ENAMETOOLONG) => "ENAMETOOLONG",
         Some(libc::EMFILE) => "EMFILE",
         Some(libc::ENFILE) => "ENFILE",
+        // Writing: the file system is full, the user's quota is used up, the file would exceed
+        // the process's size limit (RLIMIT_FSIZE) or the file system's, the reader of a pipe has
+        // gone, the file system is read-only.
+        Some(libc::ENOSPC) => "ENOSPC",
+        Some(libc::EDQUOT) => "EDQUOT",
+        Some(libc::EFBIG) => "EFBIG",
+        Some(libc::EPIPE) => "EPIPE",
+        Some(libc::EROFS) => "EROFS",
         _ => match e.kind() {
             io::ErrorKind::NotFound => "ENOENT",
             io::ErrorKind::PermissionDenied => "EACCES",
@@ -197,7 +205,12 @@ mod tests {
         assert_eq!(os(libc::EISDIR), "EISDIR");
         assert_eq!(os(libc::ENAMETOOLONG), "ENAMETOOLONG");
         assert_eq!(os(libc::EIO), "EIO");
-        assert_eq!(os(libc::ENOSPC), "EIO");
+        assert_eq!(os(libc::ENOSPC), "ENOSPC");
+        assert_eq!(os(libc::EDQUOT), "EDQUOT");
+        assert_eq!(os(libc::EFBIG), "EFBIG");
+        assert_eq!(os(libc::EPIPE), "EPIPE");
+        assert_eq!(os(libc::EROFS), "EROFS");
+        assert_eq!(os(libc::ENXIO), "EIO");
         let nul = io::Error::new(io::ErrorKind::InvalidInput, "NUL");
         assert_eq!(io_code(&nul), "EINVAL");
     }

@@ -1,6 +1,6 @@
 //! The parts of libpcap's C API that the `pcap` crate does not wrap (or wraps in a way we cannot
-//! use: its `open()` treats activation warnings as errors, its savefile opens the stream itself
-//! with glibc's 4 KiB buffer, its dead handle announces snaplen 65535). Every `unsafe` call site
+//! use: its `open()` treats activation warnings as errors, its savefile writes through a stdio stream
+//! whose errors it ignores, its dead handle announces snaplen 65535). Every `unsafe` call site
 //! says why its use is sound.
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
@@ -27,7 +27,6 @@ extern "C" {
         precision: c_uint,
     ) -> *mut c_void;
     pub fn pcap_dump_fopen(p: *mut c_void, fp: *mut libc::FILE) -> *mut c_void;
-    pub fn pcap_dump(user: *mut u8, h: *const PktHdr, sp: *const u8);
     pub fn pcap_dump_flush(d: *mut c_void) -> c_int;
     pub fn pcap_dump_close(d: *mut c_void);
 }
@@ -47,6 +46,14 @@ extern "C" {
     pub fn pcap_file(p: *mut c_void) -> *mut libc::FILE;
 }
 
+/// libpcap's `struct pcap_pkthdr`.
+#[repr(C)]
+pub struct PktHdr {
+    pub ts: libc::timeval,
+    pub caplen: u32,
+    pub len: u32,
+}
+
 /// libpcap's `struct bpf_program`.
 #[repr(C)]
 pub struct BpfProgram {
@@ -58,14 +65,6 @@ pub struct BpfProgram {
 extern "C" {
     /// glibc: `FSETLOCKING_BYCALLER` (2) lets one thread use a stream without stdio's locks.
     pub fn __fsetlocking(fp: *mut libc::FILE, kind: c_int) -> c_int;
-}
-
-/// libpcap's `struct pcap_pkthdr`.
-#[repr(C)]
-pub struct PktHdr {
-    pub ts: libc::timeval,
-    pub caplen: u32,
-    pub len: u32,
 }
 
 /// `PCAP_ERRBUF_SIZE`: what libpcap may write into an error buffer.

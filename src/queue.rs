@@ -103,9 +103,9 @@ impl Queue {
 
     /// Queues a batch. Returns `true` when the consumer must be woken. A lossless push waits for
     /// space, giving up when a stop is requested or `alive()` turns false (the consumer's
-    /// environment is gone, e.g. its worker thread exited).
+    /// environment is gone, e.g. its worker thread exited). A fault is never discarded.
     pub fn push(&self, batch: Batch, mode: Mode, alive: &dyn Fn() -> bool) -> bool {
-        if batch.packets == 0 {
+        if batch.packets == 0 && batch.fault.is_none() {
             return false;
         }
         // Counted by capacity: what the batch holds in memory, which bounds memory in bytes.
@@ -132,7 +132,12 @@ impl Queue {
                 }
             }
             Mode::Lossy => {
-                if !st.batches.is_empty() && st.bytes + len > self.limit {
+                // Write faults and flow records (few and small) are never dropped.
+                if batch.fault.is_none()
+                    && !batch.flows
+                    && !st.batches.is_empty()
+                    && st.bytes + len > self.limit
+                {
                     self.counters
                         .app_drop
                         .fetch_add(u64::from(batch.packets), Ordering::Relaxed);
@@ -191,6 +196,7 @@ mod tests {
     use super::*;
 
     use crate::batch::{BatchBuilder, Pool, BATCH_HEADER, RECORD_HEADER};
+    use crate::error::CapError;
     use std::sync::Arc;
 
     fn batch_of(n: u32, size: usize) -> Batch {
@@ -249,6 +255,8 @@ mod tests {
         let mut sparse = Batch {
             data: Vec::with_capacity(4096),
             packets: 1,
+            flows: false,
+            fault: None,
         };
         sparse.data.extend_from_slice(&[0; 50]);
         assert!(q.push(sparse, Mode::Lossy, &|| true));
@@ -258,6 +266,24 @@ mod tests {
         assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 1);
         assert!(matches!(q.take(false), Take::Batch(_)));
         assert_eq!(q.queued_bytes(), 0);
+    }
+
+    #[test]
+    fn a_fault_keeps_its_place_even_when_batches_are_discarded() {
+        let q = Queue::new(100);
+        assert!(q.push(batch_of(2, 40), Mode::Lossy, &|| true));
+        assert!(!q.push(batch_of(2, 40), Mode::Lossy, &|| true)); // over the bound: discarded
+        let fault = Batch {
+            fault: Some(CapError::new("ENOSPC", "full")),
+            ..Batch::default()
+        };
+        q.push(fault, Mode::Lossy, &|| true);
+        assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 2);
+        assert!(matches!(q.take(false), Take::Batch(b) if b.packets == 2 && b.fault.is_none()));
+        assert!(
+            matches!(q.take(false), Take::Batch(b) if b.fault.as_ref().is_some_and(|e| e.code == "ENOSPC"))
+        );
+        assert!(matches!(q.take(false), Take::Empty));
     }
 
     #[test]

@@ -36,6 +36,15 @@ export interface CaptureStats {
     ps_ifdrop: number;
     /** Packets discarded because JavaScript fell behind by more than `app_buffer_size` bytes (always set by `stats()`). */
     app_drop?: number;
+    /** With an `outfile` only: packets whose records reached the file. */
+    outfile_written?: number;
+    /** With an `outfile` only: packets not written because writing failed. */
+    outfile_dropped?: number;
+}
+
+/** What `stats()` returns: every counter of node_pcap plus `app_drop`, and the outfile counters when there is an outfile. */
+export interface SessionStats extends CaptureStats {
+    app_drop: number;
 }
 
 /** What an `AbortSignal` must offer to close a session. */
@@ -120,7 +129,7 @@ export declare class PcapSession extends EventEmitter {
     empty_reads: number;
     packets_read: null;
     close(): void;
-    stats(): Required<CaptureStats>;
+    stats(): SessionStats;
     inject(data: Buffer): void;
     pause(): this;
     resume(): this;

@@ -1,7 +1,7 @@
 // A TypeScript program written against `pcap` as a user would: it must compile with `strict`
 // (__test__/types.test.js runs `tsc -p __test__/types`). It is type-checked only, never run.
 import pcap = require('pcap');
-import type { DecodedPacket, DecodeFunction, LayerByName, PcapError, PcapSession, TCPSession, TCPDirection } from 'pcap';
+import type { DecodedPacket, DecodeFunction, FlowRecord, LayerByName, PcapError, PcapSession, TCPSession, TCPDirection } from 'pcap';
 import IPv4 = require('pcap/decode/ipv4');
 import IPv6 = require('pcap/decode/ipv6');
 import TCP = require('pcap/decode/tcp');
@@ -274,8 +274,10 @@ function live(device: string | undefined, signal: AbortSignal): PcapSession | nu
     });
     const timer = setInterval(() => {
         if (!session.opened) return clearInterval(timer);
-        const { ps_recv, ps_drop, ps_ifdrop, app_drop } = session.stats();
-        console.log(`${ps_recv} received, ${ps_drop + ps_ifdrop} dropped by the kernel, ${app_drop} by us; ` +
+        const { ps_recv, ps_drop, ps_ifdrop, app_drop, outfile_written } = session.stats();
+        const saved: number = outfile_written === undefined ? 0 : outfile_written;
+        const lost: number = app_drop + (session.stats().outfile_dropped ?? 0);
+        console.log(`${ps_recv} received, ${ps_drop + ps_ifdrop} dropped by the kernel, ${lost} by us, ${saved} saved; ` +
             `${tracker.expire()} idle sessions expired, ${Object.keys(tracker.sessions).length} open`);
     }, 5000);
     timer.unref();
@@ -345,6 +347,22 @@ function writeSynthetic(path: string): void {
         tcpCtor === TCP, int8_to_hex[255]);
 }
 
+// Flows only: records of a file's connections, with TCP health.
+function flowSummary(file: string): Promise<string[]> {
+    const s = pcap.createOfflineSession(file, { flows: { idleTimeout: 30, hints: true }, packets: false });
+    const lines: string[] = [];
+    s.on('flow', (f: FlowRecord) => {
+        const rtt: number | null = f.rtt;
+        const ns: bigint = f.last_ns - f.first_ns;
+        lines.push(`${f.src}:${f.sport} > ${f.dst}:${f.dport} ${f.reason} ${f.fwd.packets + f.rev.packets} ${rtt} ${ns} ${f.sni ?? ''}`);
+    });
+    return new Promise((resolve) => s.on('complete', () => {
+        const st = s.flowStats();
+        if (st) lines.push(`${st.evicted} evicted`);
+        resolve(lines.concat(s.flows().map((f) => f.reason)));
+    }));
+}
+
 async function main(): Promise<void> {
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
@@ -357,6 +375,7 @@ async function main(): Promise<void> {
         if (udp && udp.dport === 53) console.log(dnsSummary(new DNS().decode(udp.data, 0)), Object.keys(decoderNames).length);
     });
     writeSynthetic('/tmp/synthetic.pcap');
+    console.log((await flowSummary('trace.pcap')).join('\n'));
     console.log(n, session?.isPaused(), http.stats.requests, http.stats.responses);
 }
 

@@ -17,8 +17,10 @@ use pcap::Capture;
 use crate::batch::{Held, Pool};
 use crate::ffi;
 use crate::queue::Queue;
+use crate::writer::DumpCounters;
 
 pub mod devices;
+pub mod flows;
 pub mod inject;
 pub mod inline;
 pub mod open;
@@ -31,6 +33,7 @@ pub use devices::{
     default_device, find_all_devs, link_type_name, link_type_number, lookupnet, AddressInfo,
     DeviceInfo,
 };
+pub use flows::lock_flows;
 pub use inject::Injector;
 pub use inline::{InlineFile, InlineFill};
 pub use open::{open_live, open_offline, Prepared, ReaderMode, Runner};
@@ -79,6 +82,14 @@ pub struct Core {
     /// decodes this session's packets; a session that is only read raw never pays for it).
     structure: AtomicBool,
     breaker: Mutex<Option<pcap::BreakLoop>>,
+    /// What the dump file (`outfile`) holds, when there is one.
+    pub outfile: Option<DumpCounters>,
+    /// The session's flow meter: the capture thread feeds it, `flows()` snapshots it.
+    pub flows: Option<Arc<Mutex<crate::flow::pipeline::Pipeline>>>,
+    /// Set by the flow clock before it breaks the live loop (`flows::flow_clock`).
+    flow_tick: AtomicBool,
+    /// The capture thread has ended.
+    ended: AtomicBool,
 }
 
 impl Core {

@@ -7,11 +7,14 @@ use pcap::{Activated, Active, Capture, Inactive, Offline, Precision};
 
 use super::capture_from_raw;
 use super::devices::lookupnet;
+use super::flows::flow_pipeline;
 use super::options::{LiveConfig, OfflineConfig, MAXIMUM_SNAPLEN, OFFLINE_QUEUE_BYTES};
 use crate::error::{
     escape_controls, io_code, limit_hint, live_error, pcap_text, CapError, CapResult,
 };
 use crate::ffi;
+use crate::flow::pipeline::Pipeline;
+use crate::mmap_reader::MmapPcap;
 use crate::pcapfile::{self, BlockReader, Layout};
 use crate::stdio;
 use crate::stream::StreamHandle;
@@ -176,6 +179,10 @@ pub struct Prepared {
     pub warnings: Vec<String>,
     pub(super) batch_bytes: usize,
     pub(super) queue_bytes: usize,
+    pub(super) flows: Option<Pipeline>,
+    pub(super) packets: bool,
+    /// Flows only from a classic pcap file: read in place (`crate::mmap_reader`).
+    pub(super) mmap: Option<MmapPcap>,
     reader: ReaderMode,
 }
 
@@ -198,7 +205,7 @@ impl Prepared {
                     ),
                 )))
             }
-            source => Runner::Thread(Prepared { source, ..self }),
+            source => Runner::Thread(Box::new(Prepared { source, ..self })),
         }
     }
 }
@@ -206,7 +213,7 @@ impl Prepared {
 /// What a [`Prepared`] session becomes: see [`Prepared::runner`].
 pub enum Runner {
     Inline(Box<super::InlineFile>),
-    Thread(Prepared),
+    Thread(Box<Prepared>),
 }
 
 fn filter_error(filter: &str, e: &pcap::Error) -> CapError {
@@ -312,6 +319,9 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         warnings,
         batch_bytes: cfg.batch_bytes,
         queue_bytes: cfg.app_buffer_bytes,
+        flows: flow_pipeline(&cfg.flows, link_type, false)?,
+        packets: cfg.packets || cfg.flows.is_none(),
+        mmap: None,
         reader: ReaderMode::Thread,
     })
 }
@@ -364,7 +374,21 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         }
     }
     let (savefile, link_type) = configure(&mut file.cap, &cfg.filter, &cfg.outfile)?;
-    let blocks = (savefile.is_none() && cfg.reader != ReaderMode::Libpcap)
+    let packets = cfg.packets || cfg.flows.is_none();
+    // Flows only, from a classic pcap file: read it in place (libpcap opened it above, which
+    // checked it and the filter).
+    let mut mmap = None;
+    if !packets && savefile.is_none() && file.stream.is_none() {
+        if let Ok(Some(mut m)) = MmapPcap::open(&cfg.path) {
+            if m.dlt == link_type && m.set_filter(&cfg.filter).is_ok() {
+                mmap = Some(m);
+            }
+        }
+    }
+    let nanosecond = mmap.as_ref().map_or(cfg.nanosecond, |m| m.nanosecond);
+    // Packets (no flow meter, no outfile) from a classic pcap file: read in place into the
+    // batches (`crate::pcapfile`); the flow meter and the outfile take each packet from libpcap.
+    let blocks = (savefile.is_none() && cfg.flows.is_none() && cfg.reader != ReaderMode::Libpcap)
         .then(|| blocks_reader(&file, link_type, cfg.nanosecond, &cfg.filter))
         .flatten();
     // The in-place reader has its own descriptor and filter: libpcap's handle closes here.
@@ -379,6 +403,9 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         warnings: Vec::new(),
         batch_bytes: cfg.batch_bytes,
         queue_bytes: OFFLINE_QUEUE_BYTES,
+        flows: flow_pipeline(&cfg.flows, link_type, nanosecond)?,
+        packets,
+        mmap,
         reader: cfg.reader,
     })
 }

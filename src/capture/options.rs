@@ -1,5 +1,7 @@
 //! What a session is opened with: the options after defaulting, and their defaults and limits.
 
+use crate::flow::pipeline::FlowOptions;
+
 /// libpcap's MAXIMUM_SNAPLEN: what a snap length of 0 or less means (as for libpcap and tcpdump),
 /// and the longest record a writer accepts (libpcap reads no longer records back).
 pub const MAXIMUM_SNAPLEN: i32 = 262_144;
@@ -37,6 +39,10 @@ pub struct LiveConfig {
     pub outfile: Option<String>,
     pub app_buffer_bytes: usize,
     pub batch_bytes: usize,
+    /// Flow meter on the capture thread (`crate::flow`).
+    pub flows: Option<FlowOptions>,
+    /// Packet records for JavaScript (`false`: flows only).
+    pub packets: bool,
 }
 
 /// Options of a file session.
@@ -47,6 +53,8 @@ pub struct OfflineConfig {
     pub outfile: Option<String>,
     pub batch_bytes: usize,
     pub nanosecond: bool,
+    pub flows: Option<FlowOptions>,
+    pub packets: bool,
     /// How a classic pcap file is read (`super::ReaderMode::current()` for sessions).
     pub reader: super::ReaderMode,
 }

@@ -12,15 +12,18 @@ use std::sync::{Arc, Mutex};
 
 use pcap::{Active, Capture, Offline, Packet};
 
+use super::flows::{flow_clock, lock_flows};
 use super::open::{Prepared, Source};
 use super::options::{MAX_BATCH_BYTES, MIN_BATCH_BYTES};
 use super::{Core, Waker};
 use crate::batch::{self, Batch, BatchBuilder, Pool, BATCH_HEADER};
 use crate::error::{pcap_text, CapError, CapResult};
+use crate::mmap_reader::{MmapPcap, Next};
 use crate::pcapfile::{BlockReader, Fill};
 use crate::queue::{Finish, Mode, Queue};
 use crate::stream::{Hook, StreamHandle};
-use crate::writer::Dumper;
+use crate::structure::{self, MAP_LEN};
+use crate::writer::{DumpCounters, Dumper};
 
 /// Blocks kept for reuse per session.
 const POOL_BLOCKS: usize = 8;
@@ -38,9 +41,17 @@ impl Prepared {
             link_type: self.link_type,
             structure: AtomicBool::new(false),
             breaker: Mutex::new(None),
+            outfile: self.savefile.as_ref().map(|_| DumpCounters::default()),
+            flows: self.flows.map(|p| Arc::new(Mutex::new(p))),
+            flow_tick: AtomicBool::new(false),
+            ended: AtomicBool::new(false),
         });
         let Prepared {
-            source, savefile, ..
+            source,
+            savefile,
+            packets,
+            mmap,
+            ..
         } = self;
         let thread_core = Arc::clone(&core);
         let name = if live { "pcap-live" } else { "pcap-file" };
@@ -48,11 +59,15 @@ impl Prepared {
             Source::Live(mut cap) => {
                 *core.breaker.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(cap.breakloop_handle());
+                if core.flows.is_some() {
+                    flow_clock(Arc::clone(&core));
+                }
                 std::thread::Builder::new()
                     .name(name.into())
                     .spawn(move || {
                         let mut out =
                             Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossy);
+                        out.packets = packets;
                         let how = guarded(|| run_live(&mut cap, &mut out));
                         out.end(how);
                     })
@@ -75,8 +90,14 @@ impl Prepared {
                         // `file.cap` would capture just that field and free the stream's buffer
                         // here, while the thread reads through it).
                         let mut file = file;
-                        let out =
+                        let mut out =
                             Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossless);
+                        out.packets = packets;
+                        if let Some(mut m) = mmap {
+                            let how = guarded(|| run_mmap(&mut m, &mut out));
+                            out.end(how);
+                            return;
+                        }
                         match file.stream.take() {
                             None => {
                                 let mut out = out;
@@ -112,6 +133,8 @@ struct Reader<'a, W: Waker> {
     mode: Mode,
     gone: bool,
     unpublished: u64,
+    /// Packet records for JavaScript (`false`: flows only).
+    packets: bool,
 }
 
 impl<'a, W: Waker> Reader<'a, W> {
@@ -130,6 +153,7 @@ impl<'a, W: Waker> Reader<'a, W> {
             mode,
             gone: false,
             unpublished: 0,
+            packets: true,
         }
     }
 
@@ -157,6 +181,25 @@ impl<'a, W: Waker> Reader<'a, W> {
         if let Some(sf) = self.savefile.as_mut() {
             sf.write(p.header.ts, p.header.len, p.data);
         }
+        let mut known = None;
+        if let Some(flows) = &self.core.flows {
+            let s = structure::structure(self.core.link_type, p.data);
+            lock_flows(flows).packet_with(
+                i64::from(p.header.ts.tv_sec),
+                i64::from(p.header.ts.tv_usec),
+                p.header.len,
+                p.data,
+                &s,
+            );
+            if !self.packets {
+                return;
+            }
+            if self.core.structure.load(Ordering::Relaxed) {
+                let mut map = [0u8; MAP_LEN];
+                s.encode(p.data.len(), &mut map);
+                known = Some(map);
+            }
+        }
         if !self.builder.fits(p.data.len()) {
             self.flush();
         }
@@ -166,21 +209,58 @@ impl<'a, W: Waker> Reader<'a, W> {
             p.header.len,
             p.data,
         );
+        if let Some(map) = &known {
+            // The flow meter parsed the packet already: its map goes with the batch.
+            self.builder.known_map(map);
+        }
         if self.builder.is_full() {
             self.flush();
         }
     }
 
+    /// Hands the flow records waiting in the pipeline to JavaScript.
+    fn flush_flows(&mut self) {
+        let Some(flows) = &self.core.flows else {
+            return;
+        };
+        // Taken first, so that a `flows()` snapshot never waits for the queue.
+        let Some((data, n)) = lock_flows(flows).take_encoded() else {
+            return;
+        };
+        let batch = Batch {
+            data,
+            packets: n,
+            flows: true,
+            ..Batch::default()
+        };
+        let waker = &self.waker;
+        if self.core.queue.push(batch, self.mode, &|| waker.alive()) && !self.waker.wake() {
+            self.gone = true;
+        }
+    }
+
+    /// A live capture's clock: flows expire, a partly filled IPFIX message leaves.
+    fn tick_flows(&mut self) {
+        if let Some(flows) = &self.core.flows {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+            lock_flows(flows).tick(now);
+        }
+    }
+
     fn flush(&mut self) {
         self.publish_count();
+        self.flush_flows();
         if self.builder.is_empty() {
             return;
         }
-        if let Some(sf) = self.savefile.as_mut() {
-            let _ = sf.flush();
-        }
+        let fault = self.flush_savefile();
         let batch = self.builder.take(self.maps());
-        self.deliver(batch);
+        self.push(batch);
+        if let Some(e) = fault {
+            self.push_fault(e);
+        }
     }
 
     /// The link type to compute layer maps for, when JavaScript wants them.
@@ -192,24 +272,49 @@ impl<'a, W: Waker> Reader<'a, W> {
     }
 
     /// Queues a batch and wakes JavaScript if the queue was empty.
-    fn deliver(&mut self, batch: Batch) {
+    fn push(&mut self, batch: Batch) {
         let waker = &self.waker;
         if self.core.queue.push(batch, self.mode, &|| waker.alive()) && !self.waker.wake() {
             self.gone = true;
         }
     }
 
+    /// Writes out the dump file's buffer and publishes its counters; its write error the first
+    /// time there is one.
+    fn flush_savefile(&mut self) -> Option<CapError> {
+        let sf = self.savefile.as_mut()?;
+        sf.flush();
+        if let Some(c) = self.core.outfile.as_ref() {
+            c.publish(sf);
+        }
+        sf.take_unreported()
+    }
+
+    /// Queues a write error after the packets queued so far: JavaScript emits it in that place.
+    fn push_fault(&mut self, e: CapError) {
+        self.push(Batch {
+            fault: Some(e),
+            ..Batch::default()
+        });
+    }
+
     fn end(mut self, how: Finish) {
         self.publish_count();
+        // Every open flow ends with the capture (exported to a collector even after close()).
+        if let Some(flows) = &self.core.flows {
+            lock_flows(flows).finish();
+        }
         let how = if self.core.queue.stop_requested() {
             Finish::Stopped
         } else {
             self.flush();
             how
         };
-        if let Some(sf) = self.savefile.as_mut() {
-            let _ = sf.flush();
+        // The dump file's last records, and its error before the end.
+        if let Some(e) = self.flush_savefile() {
+            self.push_fault(e);
         }
+        self.core.ended.store(true, Ordering::Relaxed);
         if self.core.queue.finish(how) {
             self.waker.wake();
         }
@@ -227,8 +332,11 @@ fn run_live<W: Waker>(cap: &mut Capture<Active>, out: &mut Reader<'_, W>) -> Fin
         if out.must_stop() {
             return Finish::Stopped;
         }
-        if let Err(e) = r {
-            return Finish::Error(pcap_text(&e));
+        match r {
+            // The flow clock broke the loop: expire flows below, read on.
+            Err(_) if out.core.flow_tick.swap(false, Ordering::Acquire) => {}
+            Err(e) => return Finish::Error(pcap_text(&e)),
+            Ok(_) => {}
         }
         // Publish libpcap's counters before the packets they count reach JavaScript.
         if let Ok(s) = cap.stats() {
@@ -238,6 +346,7 @@ fn run_live<W: Waker>(cap: &mut Capture<Active>, out: &mut Reader<'_, W>) -> Fin
             c.ps_ifdrop
                 .store(u64::from(s.if_dropped), Ordering::Relaxed);
         }
+        out.tick_flows();
         // One libpcap buffer read is one delivery.
         out.flush();
     }
@@ -296,9 +405,10 @@ fn run_blocks<W: Waker>(
                     batch::append_maps(&mut block, records_end, packets, dlt)
                 });
                 batch::write_header(&mut block, packets, records_end, maps);
-                out.deliver(Batch {
+                out.push(Batch {
                     data: block,
                     packets,
+                    ..Batch::default()
                 });
             }
             Fill::NeedRoom(n) => {
@@ -313,6 +423,46 @@ fn run_blocks<W: Waker>(
 
 /// Smallest room for records in a block.
 const RECORD_MIN: usize = 1024;
+
+/// Flows only from a mapped classic pcap file: records go straight from the mapping to the
+/// meter, 8,192 at a time under one lock of the pipeline.
+fn run_mmap<W: Waker>(m: &mut MmapPcap, out: &mut Reader<'_, W>) -> Finish {
+    let Some(flows) = out.core.flows.clone() else {
+        return Finish::Eof;
+    };
+    loop {
+        if out.must_stop() {
+            return Finish::Stopped;
+        }
+        let mut end = None;
+        let mut n = 0u64;
+        {
+            let mut p = lock_flows(&flows);
+            while n < 8192 {
+                match m.next_record() {
+                    Next::Packet(r) => {
+                        n += 1;
+                        p.packet(i64::from(r.ts_sec), i64::from(r.ts_frac), r.len, r.data);
+                    }
+                    Next::End => {
+                        end = Some(Finish::Eof);
+                        break;
+                    }
+                    Next::Error(e) => {
+                        end = Some(Finish::Error(e));
+                        break;
+                    }
+                }
+            }
+        }
+        m.release_read_pages();
+        out.unpublished += n;
+        out.flush();
+        if let Some(how) = end {
+            return how;
+        }
+    }
+}
 
 /// Reads a stream input (`crate::stream`): as `run_offline`, but the reads hand the batch over
 /// before they wait for more input, and give up waiting when the session stops.

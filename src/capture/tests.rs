@@ -85,8 +85,47 @@ fn file_config(name: &str, batch_bytes: usize) -> OfflineConfig {
         outfile: None,
         batch_bytes,
         nanosecond: false,
+        flows: None,
+        packets: true,
         reader: ReaderMode::Thread,
     }
+}
+
+/// Flow batches and packet batches of a session read to its end: (flow records, packets).
+fn read_flows(core: &Core, rx: &mpsc::Receiver<()>) -> (u32, u64, Finish) {
+    let (mut flows, mut packets) = (0u32, 0u64);
+    loop {
+        match core.queue.take(false) {
+            Take::Batch(b) if b.flows => flows += b.packets,
+            Take::Batch(b) => packets += u64::from(b.packets),
+            Take::Empty => {
+                let _ = rx.recv_timeout(Duration::from_secs(5));
+            }
+            Take::Finished(f) => return (flows, packets, f),
+        }
+    }
+}
+
+#[test]
+fn flows_only_and_flows_with_packets_give_the_same_flows() {
+    let mut cfg = file_config("http-loopback.pcap", 16 * 1024);
+    cfg.flows = Some(crate::flow::pipeline::FlowOptions::default());
+    cfg.packets = false;
+    let prepared = open_offline(&cfg).expect("open");
+    assert!(
+        prepared.mmap.is_some(),
+        "a classic pcap file is read in place"
+    );
+    let (tx, rx) = mpsc::channel();
+    let core = prepared.start(ChannelWaker(tx)).expect("start");
+    let (flows, packets, how) = read_flows(&core, &rx);
+    assert_eq!((packets, how), (0, Finish::Eof));
+    assert_eq!(core.queue.counters.packets.load(Ordering::Relaxed), 4000);
+    cfg.packets = true;
+    let (core, rx) = start_offline(&cfg);
+    let (flows2, packets2, _) = read_flows(&core, &rx);
+    assert_eq!((flows, packets2), (flows2, 4000));
+    assert!(flows >= 10, "{flows} flows");
 }
 
 #[test]
@@ -207,6 +246,7 @@ fn inline_records(cfg: &OfflineConfig) -> (Records, Finish) {
                 let b = crate::batch::Batch {
                     packets: u32::from_le_bytes(buf[0..4].try_into().expect("4")),
                     data: buf[..len].to_vec(),
+                    ..Default::default()
                 };
                 let end = b.records_end();
                 let mut n = 0;
