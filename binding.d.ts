@@ -44,7 +44,8 @@ export declare class NativeSession {
   take(polling: boolean): Buffer | string | OutfileFault | object | null
   /**
    * From the next batch on, batches carry the layer maps of their packets
-   * (`crate::structure`).
+   * (`crate::structure`). A file read inline may go on on a capture thread from here
+   * (`InlineFile::promotes`): then `inline` turns false and the wake-up function is called.
    */
   enableStructure(): void
   /** Stops the thread and releases the handle. Idempotent; never waits for the thread. */

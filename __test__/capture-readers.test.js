@@ -1,8 +1,8 @@
 'use strict';
 
-// The three ways a capture file is read (src/capture/open.rs ReaderMode): libpcap on the capture
-// thread, in place on the capture thread, in place on the JavaScript thread (chosen with one CPU);
-// PCAP_READER forces one. Each gives tcpdump's packets, with filters and nanosecond timestamps;
+// The ways a capture file is read (src/capture/open.rs ReaderMode): libpcap on the capture
+// thread, in place on the capture thread, in place on the JavaScript thread (the default, handed
+// to a capture thread once the packets are decoded if there are two CPUs); PCAP_READER forces one. Each gives tcpdump's packets, with filters and nanosecond timestamps;
 // the JavaScript-thread reader keeps the process alive exactly as a thread does. Kept packets:
 // past a bound of held batch memory, packets arrive as copies of their own (src/batch.rs Held).
 const test = require('node:test');
@@ -110,7 +110,7 @@ test('nanosecond sessions read the same timestamps every way', () => {
   }));
 });
 
-test('one CPU (taskset) reads a file on the JavaScript thread; PCAP_READER overrides', () => {
+test('a file is read on the JavaScript thread; PCAP_READER overrides', () => {
   const script = `
 const pcap = require(${JSON.stringify(ROOT)});
 const s = pcap.createOfflineSession(process.argv[1]);
@@ -122,6 +122,30 @@ s.on('complete', () => console.log(JSON.stringify({ inline: s.session.inline, n 
   assert.deepStrictEqual(child('thread', script, [FILES[0]], ['taskset', '-c', '0']), { inline: false, n: 4000 });
   // pcapng and outfile stay with libpcap on its thread, even on one CPU.
   assert.deepStrictEqual(child(undefined, script, [FILES[1]], ['taskset', '-c', '0']).inline, false);
+});
+
+test('decoding moves the rest of a file to a capture thread when there are two CPUs', () => {
+  const script = `
+const pcap = require(${JSON.stringify(ROOT)});
+const s = pcap.createOfflineSession(process.argv[1]);
+const first = s.session.inline;
+let n = 0;
+let sum = 0;
+s.on('packet', (raw) => {
+  n++;
+  const p = pcap.decode.packet(raw);
+  const ip = p.payload.payload;
+  if (ip && ip.payload && typeof ip.payload.sport === 'number') sum += ip.payload.sport;
+});
+s.on('complete', () => console.log(JSON.stringify({ first, after: s.session.inline, n, sum })));`;
+  // The reference: the same sums from libpcap's reader on its thread.
+  const want = child('libpcap', script, [FILES[0]]);
+  const two = os.availableParallelism() >= 2;
+  const got = child(undefined, script, [FILES[0]], two ? ['taskset', '-c', '0,1'] : []);
+  assert.deepStrictEqual(got, { first: true, after: !two, n: 4000, sum: want.sum });
+  // On one CPU the file stays on the JavaScript thread.
+  assert.deepStrictEqual(child(undefined, script, [FILES[0]], ['taskset', '-c', '0']),
+    { first: true, after: true, n: 4000, sum: want.sum });
 });
 
 test('a file read on the JavaScript thread keeps the process alive while paused, and lets it exit when done', () => {

@@ -36,6 +36,17 @@ pub struct InlineFile {
     finished: Option<Finish>,
     /// Batch memory JavaScript holds.
     pub held: Arc<Held>,
+    /// Hand the file to a capture thread once its packets are decoded (`into_thread`).
+    promote: bool,
+}
+
+/// What an [`InlineFile`] hands to the capture thread that takes it over.
+pub(super) struct Parts {
+    pub reader: BlockReader,
+    pub link_type: i32,
+    pub batch_bytes: usize,
+    pub packets: u64,
+    pub held: Arc<Held>,
 }
 
 /// What one [`InlineFile::fill`] gave.
@@ -50,7 +61,7 @@ pub enum InlineFill {
 }
 
 impl InlineFile {
-    pub fn new(reader: BlockReader, link_type: i32, batch_bytes: usize) -> Self {
+    pub fn new(reader: BlockReader, link_type: i32, batch_bytes: usize, promote: bool) -> Self {
         InlineFile {
             reader,
             link_type,
@@ -61,6 +72,23 @@ impl InlineFile {
             need: 0,
             finished: None,
             held: Arc::default(),
+            promote,
+        }
+    }
+
+    /// Whether the rest of the file should go to a capture thread now that its packets are
+    /// decoded (with two CPUs or more, the thread then reads and maps beside JavaScript).
+    pub fn promotes(&self) -> bool {
+        self.promote && self.finished.is_none()
+    }
+
+    pub(super) fn into_parts(self) -> Parts {
+        Parts {
+            reader: self.reader,
+            link_type: self.link_type,
+            batch_bytes: self.batch_bytes,
+            packets: self.packets,
+            held: self.held,
         }
     }
 

@@ -109,33 +109,40 @@ pub(super) enum Source {
     Blocks(BlockReader),
 }
 
-/// How a classic pcap file is read; `PCAP_READER` (`libpcap`, `thread`, `inline`) overrides the
-/// choice, for benchmarks and tests.
+/// How a classic pcap file is read; `PCAP_READER` (`libpcap`, `thread`, `inline`) forces one,
+/// for benchmarks and tests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ReaderMode {
     /// libpcap on the capture thread, as every other input.
     Libpcap,
     /// In place, on the capture thread.
     Thread,
-    /// In place, on the JavaScript thread (`super::inline`): chosen when one CPU is available.
+    /// In place, on the JavaScript thread (`super::inline`).
     Inline,
+    /// On the JavaScript thread until the session's packets are decoded, then (with two CPUs or
+    /// more) on a capture thread. Measured: `packet` events only are faster read inline even
+    /// with two CPUs (the JavaScript thread, reading each record header a capture thread wrote,
+    /// spent more on those cache misses than the read costs it); decoding large packets is
+    /// faster with the read and the layer maps on a second CPU.
+    Auto,
 }
 
 impl ReaderMode {
-    /// The mode for this process: `PCAP_READER` when set, else inline with one CPU (the
-    /// affinity mask and cgroup CPU quota, as `std::thread::available_parallelism` reads
-    /// them), else the thread.
+    /// The mode for this process: `PCAP_READER` when set, else `Auto`.
     pub fn current() -> ReaderMode {
         match std::env::var("PCAP_READER").as_deref() {
             Ok("libpcap") => ReaderMode::Libpcap,
             Ok("thread") => ReaderMode::Thread,
             Ok("inline") => ReaderMode::Inline,
-            _ => match std::thread::available_parallelism() {
-                Ok(n) if n.get() == 1 => ReaderMode::Inline,
-                _ => ReaderMode::Thread,
-            },
+            _ => ReaderMode::Auto,
         }
     }
+}
+
+/// More than one CPU available to this process (its affinity mask and cgroup CPU quota, as
+/// `std::thread::available_parallelism` reads them).
+fn several_cpus() -> bool {
+    std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }
 
 /// The in-place reader for `file` when libpcap would hand over its records unchanged (a classic
@@ -195,7 +202,9 @@ impl Prepared {
     /// its config asked for inline reading; otherwise on a thread (started by `start`).
     pub fn runner(self) -> Runner {
         match self.source {
-            Source::Blocks(reader) if self.reader == ReaderMode::Inline => {
+            Source::Blocks(reader)
+                if matches!(self.reader, ReaderMode::Inline | ReaderMode::Auto) =>
+            {
                 Runner::Inline(Box::new(super::InlineFile::new(
                     reader,
                     self.link_type,
@@ -203,6 +212,7 @@ impl Prepared {
                         super::options::MIN_BATCH_BYTES,
                         super::options::MAX_BATCH_BYTES,
                     ),
+                    self.reader == ReaderMode::Auto && several_cpus(),
                 )))
             }
             source => Runner::Thread(Box::new(Prepared { source, ..self })),

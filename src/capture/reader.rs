@@ -72,16 +72,7 @@ impl Prepared {
                         out.end(how);
                     })
             }
-            Source::Blocks(mut file) => {
-                std::thread::Builder::new()
-                    .name(name.into())
-                    .spawn(move || {
-                        let mut out =
-                            Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossless);
-                        let how = guarded(|| run_blocks(&mut file, &mut out, batch_bytes));
-                        out.end(how);
-                    })
-            }
+            Source::Blocks(file) => spawn_blocks(thread_core, file, waker, batch_bytes),
             Source::Offline(file) => {
                 std::thread::Builder::new()
                     .name(name.into())
@@ -115,6 +106,53 @@ impl Prepared {
         };
         spawn.map_err(|e| CapError::new("ETHREAD", format!("cannot start capture thread: {e}")))?;
         Ok(core)
+    }
+}
+
+/// Starts the thread that reads a classic pcap file in place into `core`'s queue.
+fn spawn_blocks<W: Waker>(
+    core: Arc<Core>,
+    mut file: BlockReader,
+    waker: W,
+    batch_bytes: usize,
+) -> std::io::Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("pcap-file".into())
+        .spawn(move || {
+            let mut out = Reader::new(&core, waker, None, batch_bytes, Mode::Lossless);
+            let how = guarded(|| run_blocks(&mut file, &mut out, batch_bytes));
+            out.end(how);
+        })
+}
+
+impl super::InlineFile {
+    /// Hands the rest of the file to a capture thread (layer maps on): the session goes on with
+    /// `core`'s queue, counters and held-memory count; the thread reads from where `take()`
+    /// stopped. If the thread cannot start, the queue ends with that error.
+    pub fn into_thread<W: Waker>(self, waker: W) -> Arc<Core> {
+        let parts = self.into_parts();
+        let core = Arc::new(Core {
+            queue: Queue::new(super::options::OFFLINE_QUEUE_BYTES),
+            pool: Arc::new(Pool::new(POOL_BLOCKS, parts.batch_bytes)),
+            held: parts.held,
+            live: false,
+            link_type: parts.link_type,
+            structure: AtomicBool::new(true),
+            breaker: Mutex::new(None),
+            outfile: None,
+            flows: None,
+            flow_tick: AtomicBool::new(false),
+            ended: AtomicBool::new(false),
+        });
+        core.queue
+            .counters
+            .packets
+            .store(parts.packets, Ordering::Relaxed);
+        if let Err(e) = spawn_blocks(Arc::clone(&core), parts.reader, waker, parts.batch_bytes) {
+            core.queue
+                .finish(Finish::Error(format!("cannot start capture thread: {e}")));
+        }
+        core
     }
 }
 

@@ -326,3 +326,53 @@ fn outfile_and_pcapng_stay_with_libpcap() {
     ));
     let _ = std::fs::remove_file(out);
 }
+
+#[test]
+fn an_inline_file_goes_on_on_a_thread_from_where_it_stopped() {
+    use crate::batch::{walk, BATCH_HEADER, RECORD_HEADER};
+    let mut cfg = file_config("http-loopback.pcap", 4096);
+    cfg.reader = ReaderMode::Libpcap;
+    let (tx, rx) = mpsc::channel();
+    let lib = open_offline(&cfg)
+        .expect("open")
+        .start(ChannelWaker(tx))
+        .expect("start");
+    let (want, _) = records_of(&lib, &rx);
+    cfg.reader = ReaderMode::Auto;
+    let Runner::Inline(mut file) = open_offline(&cfg).expect("open").runner() else {
+        panic!("not read inline");
+    };
+    let mut got = Vec::new();
+    for _ in 0..3 {
+        let size = file.size();
+        let mut buf = vec![0u8; size];
+        // SAFETY: `buf` is `size` writable bytes owned here.
+        let InlineFill::Batch(_) = (unsafe { file.fill(buf.as_mut_ptr(), size) }) else {
+            panic!("a batch");
+        };
+        let end = u32::from_le_bytes(buf[4..8].try_into().expect("4")) as usize;
+        for (off, caplen) in walk(&buf[BATCH_HEADER..end]) {
+            let at = BATCH_HEADER + off;
+            got.push((
+                buf[at..at + RECORD_HEADER].to_vec(),
+                buf[at + RECORD_HEADER..at + RECORD_HEADER + caplen].to_vec(),
+            ));
+        }
+    }
+    let before = got.len() as u64;
+    let (tx, rx) = mpsc::channel();
+    let core = file.into_thread(ChannelWaker(tx));
+    assert_eq!(core.queue.counters.packets.load(Ordering::Relaxed), before);
+    let (rest, how) = records_of(&core, &rx);
+    assert_eq!(how, Finish::Eof);
+    got.extend(rest);
+    assert_eq!(got, want);
+    assert_eq!(core.queue.counters.packets.load(Ordering::Relaxed), 4000);
+    // The thread writes the layer maps of every batch.
+    let Runner::Inline(file) = open_offline(&cfg).expect("open").runner() else {
+        panic!("not read inline");
+    };
+    let (tx, rx) = mpsc::channel();
+    let core = file.into_thread(ChannelWaker(tx));
+    assert_eq!(read_all_maps(&core, &rx), (4000, 4000, Finish::Eof));
+}

@@ -429,12 +429,21 @@ impl NativeSession {
     }
 
     /// From the next batch on, batches carry the layer maps of their packets
-    /// (`crate::structure`).
+    /// (`crate::structure`). A file read inline may go on on a capture thread from here
+    /// (`InlineFile::promotes`): then `inline` turns false and the wake-up function is called.
     #[napi]
-    pub fn enable_structure(&self) {
-        match self.engine.as_ref() {
-            Some(Engine::Thread(core)) => core.enable_structure(),
-            Some(Engine::Inline(file, _)) => file.enable_structure(),
+    pub fn enable_structure(&mut self) {
+        match self.engine.take() {
+            Some(Engine::Inline(file, Some(waker))) if file.promotes() => {
+                self.engine = Some(Engine::Thread(file.into_thread(waker)));
+            }
+            Some(engine) => {
+                match &engine {
+                    Engine::Thread(core) => core.enable_structure(),
+                    Engine::Inline(file, _) => file.enable_structure(),
+                }
+                self.engine = Some(engine);
+            }
             None => {}
         }
     }
