@@ -119,7 +119,7 @@ test('a flood of far-ahead segments on 10,000 connections stays within the budge
   for (const [src, data] of f.sent) { assert.deepStrictEqual(Buffer.concat(f.normal.get(src)), data, src); }
   assert.strictEqual(f.normalGaps, 0);
   // memory: the sessions' bookkeeping (~2.1 KB each, measured) plus at most the budget's data
-  // (its copies plus ~0.5 KB of heap per segment); the same flood without the budget, below,
+  // (its copies plus ~0.6 KB of heap per segment); the same flood without the budget, below,
   // holds all 80 MB
   const bound = 10010 * 3000 + CAP * 1.5;
   assert.ok(f.grown < bound, 'heap + buffers grew by ' + MB(f.grown) + ' (bound ' + MB(bound) + ')');

@@ -44,6 +44,16 @@ function parseError(code, message) {
   return err;
 }
 
+// `a` (or nothing) then `b`, in memory of its own, for bytes kept across packets: a small
+// Buffer.from/Buffer.concat result is a slice of Node's shared 8 KiB pool block and would keep
+// the whole block alive (see lib/tracker/reassembler.js).
+function ownCopy(a, b) {
+  const out = Buffer.allocUnsafeSlow((a === null ? 0 : a.length) + b.length);
+  if (a !== null) { a.copy(out, 0); }
+  b.copy(out, a === null ? 0 : a.length);
+  return out;
+}
+
 function printable(buf, max) {
   const s = buf.toString('latin1', 0, Math.min(buf.length, max));
   return JSON.stringify(s);
@@ -128,7 +138,7 @@ Direction.prototype.feed = function (buf) {
             ' bytes after an Upgrade/CONNECT request before its response'));
           return;
         }
-        this.held.push(Buffer.from(rest));
+        this.held.push(ownCopy(null, rest));
         this._account();
         return;
       }
@@ -164,7 +174,7 @@ Direction.prototype._head = function (buf, off) {
         'not HTTP: ' + (this.role === null ? 'stream' : 'message') + ' starts with ' + printable(data, 24)));
       return buf.length;
     }
-    this.head = prev === 0 ? Buffer.from(data) : data;
+    this.head = ownCopy(null, data);
     this._account();
     return buf.length;
   }
@@ -384,7 +394,7 @@ Direction.prototype._chunkLine = function (buf, off) {
     return buf.length;
   }
   if (nl === -1) {
-    this.line = this.line === null ? Buffer.from(part) : Buffer.concat([this.line, part]);
+    this.line = ownCopy(this.line, part);
     this._account();
     return buf.length;
   }
