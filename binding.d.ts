@@ -20,11 +20,13 @@ export declare class NativeSession {
   /** Non-fatal messages from opening (for `warningHandler`). */
   warnings(): Array<string>
   /**
-   * The next batch (a Buffer of records), `null` when none waits now, or a string when the
-   * capture has ended: `""` for the end of a file or a close, otherwise the read error. After
-   * a `null` the next batch wakes JavaScript again, unless `polling` (then call again soon).
+   * The next batch (a Buffer of records), `null` when none waits now, a string when the
+   * capture has ended (`""` for the end of a file or a close, otherwise the read error), or
+   * an `OutfileFault` `{code, message}` in the place of the packets the outfile failed at.
+   * After a `null` the next batch wakes JavaScript again, unless `polling` (then call again
+   * soon).
    */
-  take(polling: boolean): Buffer | string | null
+  take(polling: boolean): Buffer | string | OutfileFault | null
   /**
    * From the next packet on, the capture thread writes each record's layer map
    * (`crate::structure`); until then the map bytes are zero.
@@ -32,8 +34,8 @@ export declare class NativeSession {
   enableStructure(): void
   /** Stops the thread and releases the handle. Idempotent; never waits for the thread. */
   close(): void
-  /** `[ps_recv, ps_drop, ps_ifdrop, app_drop, packets_read, queued_bytes]`. */
-  stats(): Array<number>
+  /** node_pcap's counters plus the packets this package dropped (`SessionStats`). */
+  stats(): SessionStats
   /** Sends a raw frame on the session's device through a handle of its own. */
   inject(data: Uint8Array): void
 }
@@ -41,9 +43,19 @@ export declare class NativeSession {
 /** A pcap file being written. */
 export declare class NativeWriter {
   constructor(path: string, linkType: number, snapLength: number, nanosecond: boolean)
-  write(tvSec: number, tvUsec: number, len: number, data: Uint8Array): void
+  /**
+   * Writes one packet; the packets written so far (`Writer::packets_written`). Throws the
+   * write error (this write's or an earlier one's).
+   */
+  write(tvSec: number, tvUsec: number, len: number, data: Uint8Array): number
+  /** Writes out the buffer; throws the write error (this flush's or an earlier one's). */
   flush(): void
+  /** Writes out the buffer, leaving an error for the next call to throw; the packets written. */
+  flushQuietly(): number
+  /** Flushes and closes; throws a write error not thrown before. Idempotent. */
   close(): void
+  /** Packets in the file and buffered for it; after a write error, those in the file. */
+  get packetsWritten(): number
 }
 
 /** node_pcap's default device rule, or `null`. */
@@ -95,8 +107,33 @@ export interface OfflineOptions {
   nanosecond?: boolean
 }
 
+/** A write error of a session's `outfile`, delivered by `take` in its place among the batches. */
+export interface OutfileFault {
+  code: string
+  message: string
+}
+
 /** Bytes before a packet's data in a batch record: the pcap header, then the layer map. */
 export declare function recordHeaderBytes(): number
+
+/**
+ * What `session.stats()` returns: node_pcap's `{ps_recv, ps_drop, ps_ifdrop}` (libpcap's
+ * counters; a file session counts the packets read as received) and `app_drop`, the packets a
+ * live session discarded because the application buffer (`app_buffer_size`) was full.
+ */
+export interface SessionStats {
+  ps_recv: number
+  ps_drop: number
+  ps_ifdrop: number
+  app_drop: number
+  /**
+   * With an `outfile`: packets whose records reached it (whole records: after a write error
+   * the file holds exactly these).
+   */
+  outfile_written?: number
+  /** With an `outfile`: packets read but not in it because of a write error. */
+  outfile_dropped?: number
+}
 
 /**
  * Writes the layer map of `data` (a packet of link type `dlt`) into the first 24 bytes of the

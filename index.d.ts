@@ -61,14 +61,33 @@ export type LinkType =
     | 'LINKTYPE_NFLOG'
     | `Unknown linktype ${number}`;
 
-/** `stats()`: libpcap's counters, plus packets this package discarded beyond `app_buffer_size`. */
+/**
+ * libpcap's counters (node_pcap 3.1.0's type), plus packets this package discarded beyond
+ * `app_buffer_size`. `stats()` always sets `app_drop`; it is optional here so that objects a
+ * program builds with node_pcap's three fields still have this type.
+ */
 export interface CaptureStats {
     /** Live: packets received (libpcap); file: packets read. */
     ps_recv: number;
     ps_drop: number;
     ps_ifdrop: number;
     /** Packets discarded because JavaScript fell behind by more than `app_buffer_size` bytes. */
-    app_drop: number;
+    app_drop?: number;
+    /** With an `outfile` only: packets whose records reached the file. */
+    outfile_written?: number;
+    /** With an `outfile` only: packets not written because writing failed (see the `error` event). */
+    outfile_dropped?: number;
+}
+
+/**
+ * What an `AbortSignal` must offer to close a session (Node's and the DOM's both do); declared
+ * here so that these types need no global `AbortSignal` (an @types/node older than 16 and a
+ * `lib` without "dom" have none).
+ */
+export interface AbortSignalLike {
+    readonly aborted: boolean;
+    addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+    removeEventListener(type: 'abort', listener: () => void): void;
 }
 
 /** What a `packet` event carries (node_pcap's internal constructor, exported). */
@@ -88,8 +107,8 @@ export interface CommonSessionOptions {
     outfile?: string;
     /** Bytes per batch handed to JavaScript (default 64 KiB). */
     batch_size?: number;
-    /** Closes the session when aborted. */
-    signal?: AbortSignal;
+    /** Closes the session when aborted (an `AbortController`'s signal). */
+    signal?: AbortSignalLike;
 }
 
 export interface LiveSessionOptions extends CommonSessionOptions {
@@ -116,7 +135,11 @@ export interface OfflineSessionOptions extends CommonSessionOptions {
 
 export interface Address {
     addr: string;
-    netmask?: string;
+    /**
+     * As node_pcap 3.1.0 declared it; in the rare address libpcap reports without a netmask the
+     * property is absent (in node_pcap as here).
+     */
+    netmask: string;
     broadaddr?: string;
     dstaddr?: string;
 }
@@ -125,7 +148,8 @@ export interface Device {
     name: string;
     description?: string;
     addresses: Address[];
-    flags?: 'PCAP_IF_LOOPBACK';
+    /** `'PCAP_IF_LOOPBACK'` for a loopback device, else absent. */
+    flags?: string;
 }
 
 /** The `code` of every error this package throws or emits (README, "Errors"). */
@@ -139,9 +163,21 @@ export type PcapErrorCode =
     | 'ENOENT'
     | 'EACCES'
     | 'EISDIR'
+    /** A path longer than the system allows. */
+    | 'ENAMETOOLONG'
+    /** The process (`ulimit -n`) or the system may open no more files: sessions, files, writers. */
+    | 'EMFILE'
+    | 'ENFILE'
     /** Not a pcap/pcapng file. */
     | 'EBADFILE'
     | 'EIO'
+    /** Writing an `outfile` or a writer's file failed: the disk is full, a quota, the file size
+     * limit, a reader of the pipe gone, a read-only file system. */
+    | 'ENOSPC'
+    | 'EDQUOT'
+    | 'EFBIG'
+    | 'EPIPE'
+    | 'EROFS'
     /** The `outfile` or writer file cannot be created. */
     | 'EDUMP'
     /** `stats()` or `inject()` after `close()`. */
@@ -151,7 +187,8 @@ export type PcapErrorCode =
     | 'ENETDOWN'
     | 'EINJECT'
     | 'EINVAL'
-    /** Emitted as `error`: a live interface disappeared, or a file is truncated. */
+    /** Emitted as `error`: a live interface disappeared, or a file is truncated. With no `error`
+     * listener, a process warning (`PcapWarning`) is issued instead, once per session and code. */
     | 'EREAD'
     /** Any other libpcap error. */
     | 'EPCAP'
@@ -169,6 +206,8 @@ export interface PcapSessionEvents {
     packet: [packet: PacketWithHeader];
     /** Files only: after the last packet (also after an `EREAD` error). */
     complete: [];
+    /** A read error (`EREAD`) or an `outfile` write error (capture goes on after those). Without a
+     * listener: a process warning, once per session and code. */
     error: [err: PcapError];
 }
 
@@ -198,7 +237,7 @@ export declare class PcapSession extends EventEmitter {
     readonly buffer_timeout: number;
     readonly promiscuous: boolean;
     readonly link_type: LinkType;
-    /** false after `close()`. */
+    /** false after `close()`, and once a capture stopped on an error. */
     opened: boolean;
     empty_reads: number;
     /** Always null (as node_pcap). */
@@ -206,7 +245,8 @@ export declare class PcapSession extends EventEmitter {
     /** Stops the capture and removes every listener (as node_pcap). Idempotent. */
     close(): void;
     /** Throws `ECLOSED` after `close()`. */
-    stats(): CaptureStats;
+    stats(): Required<Omit<CaptureStats, 'outfile_written' | 'outfile_dropped'>> &
+        Pick<CaptureStats, 'outfile_written' | 'outfile_dropped'>;
     /** Sends a raw frame on the device. Throws `ENOTSUP` on a file, `ECLOSED` after `close()`. */
     inject(data: Buffer): void;
     /** Stops delivering packets (a file stops being read; a live capture keeps buffering). */
@@ -267,18 +307,53 @@ export declare function createWriter(path: string, options?: WriterOptions): Pca
 /** Throws a TypeError when there is no device. */
 export declare function findalldevs(): Device[];
 export declare const lib_version: string;
-/** Receives libpcap's warnings (writable, as in node_pcap). */
-export declare let warningHandler: (text: string) => void;
+/** Receives libpcap's warnings (writable, as in node_pcap; what it returns is ignored). */
+export declare let warningHandler: (text: string) => any;
 
 // ---------------------------------------------------------------------------
 // Decoding
 
-export { decode, DecodeFunction } from './decode/index';
+// `decode(raw)` and `decode.packet(raw)` return `any`, as node_pcap 3.1.0 declared them, so that its
+// programs (`decode.packet(raw).payload.payload.saddr`) compile unchanged. New code states the type
+// and narrows: `const pkt: DecodedPacket = decode.packet(raw)`, then `pkt.link_type`, then
+// `instanceof` (the classes from `pcap/decode/...`) or `decoderName` (see LayerByName).
+export { decode, DecodeFunction, LooseDecodeFunction, RawPacket } from './decode/index';
 export type DecodeOptions = PcapPacket.DecodeOptions;
 export type PcapHeader = PcapPacket.PcapHeader;
-/** `decode()`'s result, discriminated by `link_type`. */
+/**
+ * What `decode()` returns, discriminated by `link_type`:
+ * `if (pkt.link_type === 'LINKTYPE_ETHERNET') pkt.payload` is an `EthernetPacket`.
+ */
 export type DecodedPacket = PcapPacket.DecodedPacket;
+/** A decoded packet of one link type: `Decoded<'LINKTYPE_LINUX_SLL'>['payload']` is an `SLLPacket`. */
+export type Decoded<L extends DecodedLinkType> = PcapPacket.Decoded<L>;
 export type DecodedLinkType = PcapPacket.DecodedLinkType;
+/**
+ * Every decoder class by its `decoderName` (node_pcap's spellings, `ssl-packet` included):
+ * `layer.decoderName === 'tcp'` narrows a union of layers to `TCP`, and a helper of your own can
+ * take a name: `function find<N extends keyof LayerByName>(pkt: DecodedPacket, name: N): LayerByName[N] | undefined`.
+ * RadioPacket, RadioFrame and the IPv6 extension headers have no decoderName (as in node_pcap).
+ */
+export interface LayerByName {
+    'ethernet-packet': EthernetPacket;
+    'null-packet': NullPacket;
+    'ssl-packet': SLLPacket;
+    'sll2-packet': SLL2Packet;
+    'ssl-addr': SLLAddr;
+    vlan: Vlan;
+    llc: LogicalLinkControl;
+    arp: Arp;
+    ipv4: IPv4;
+    'ipv4-addr': IPv4Addr;
+    ipv6: IPv6;
+    'ipv6-addr': IPv6Addr;
+    tcp: TCP;
+    udp: UDP;
+    icmp: ICMP;
+    icmpv6: ICMPv6;
+    igmp: IGMP;
+    dns: DNS;
+}
 /** Every link-layer decoder (`PcapPacket['payload']` without null). */
 export type LinkLayer = PcapPacket.LinkLayer;
 /** What follows an ethertype: `IPv4 | IPv6 | Arp | 'need to implement LLDP' | null`. */
@@ -334,6 +409,16 @@ export type {
 
 // ---------------------------------------------------------------------------
 // TCP tracking
+
+/**
+ * What `track_packet` takes: a decoded packet (`decode.packet(raw)`; a `PcapPacket`). Declared by
+ * the two fields the tracker reads, so that a program's own type for decoded packets (node_pcap
+ * 3.1.0 left them `any`) is accepted too, and a raw `PacketWithHeader` is not.
+ */
+export interface DecodedPacketLike {
+    pcap_header: unknown;
+    payload: unknown;
+}
 
 /** Options of `new TCPTracker(options)`; none given = node_pcap's behaviour (nothing dropped). */
 export interface TCPTrackerOptions {
@@ -476,7 +561,7 @@ export declare class TCPTracker extends EventEmitter {
     /** The options in effect. */
     readonly options: Required<TCPTrackerOptions>;
     /** Tracks a decoded packet; anything that is not TCP over IPv4/IPv6 is ignored. */
-    track_packet(packet: PcapPacket): void;
+    track_packet(packet: DecodedPacketLike): void;
     /**
      * Drops sessions idle for longer than `idleTimeout` (for live captures, from a timer). `now`
      * is a capture time in seconds (default: last packet time plus wall time since). Returns the

@@ -9,4 +9,5 @@ export {
     TCPState,
     TCPDirection,
     TCPDropReason,
+    DecodedPacketLike,
 } from './index';

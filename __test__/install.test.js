@@ -1,12 +1,12 @@
 'use strict';
 
-// scripts/install.js (the npm install hook) stops with one line that says what to install.
+// scripts/prepare.js (the prepare hook npm runs in a checkout) stops with one line that says what to install.
 const test = require('node:test');
 const assert = require('node:assert');
 const { spawnSync } = require('child_process');
 const path = require('path');
 
-const script = path.resolve(__dirname, '../scripts/install.js');
+const script = path.resolve(__dirname, '../scripts/prepare.js');
 
 test('without cargo, npm install stops with one line naming rustup', () => {
   const r = spawnSync(process.execPath, [script], {

@@ -12,6 +12,7 @@ var TCP = require('./tcp');
 var UDP = require('./udp');
 var decodeNext = require('./_next');
 var S = require('../lib/structure');
+var L = require('../lib/layout');
 
 var DecodedEthernet = internal.DecodedEthernet;
 var builtIPv4 = internal.builtIPv4;
@@ -30,16 +31,34 @@ var found = S.found;
 // when decoding from a map starts, read before any event can start another decode.
 var view = { ab: null, base: 0 };
 
-// Map constants (src/structure.rs), as locals for the compiler.
-var F_TRANSPORT = S.F_TRANSPORT;
-var F_FRAGMENT = S.F_FRAGMENT;
-var F_IPV6_EXTS = S.F_IPV6_EXTS;
-var F_LENGTH_FROM_CAPTURE = S.F_LENGTH_FROM_CAPTURE;
-var F_USUAL_TCP_OPTIONS = S.F_USUAL_TCP_OPTIONS;
-var NET_IPV4 = S.NET_IPV4;
-var NET_IPV6 = S.NET_IPV6;
-var LINK_ETHERNET = S.LINK_ETHERNET;
-var LINK_IP = S.LINK_IP;
+// The layer map's layout (src/structure.rs, generated into lib/layout.js), as locals for the
+// compiler: field offsets, then kinds, statuses, flags and shapes.
+var MAP_LINK = L.MAP_LINK;
+var MAP_VLAN_TAGS = L.MAP_VLAN_TAGS;
+var MAP_NET = L.MAP_NET;
+var MAP_NET_OFF = L.MAP_NET_OFF;
+var MAP_PROTO = L.MAP_PROTO;
+var MAP_STATUS = L.MAP_STATUS;
+var MAP_TRANSPORT_OFF = L.MAP_TRANSPORT_OFF;
+var MAP_TRANSPORT_HLEN = L.MAP_TRANSPORT_HLEN;
+var MAP_SEG_LEN = L.MAP_SEG_LEN;
+var MAP_FLAGS = L.MAP_FLAGS;
+var MAP_SHAPE = L.MAP_SHAPE;
+var F_TRANSPORT = L.F_TRANSPORT;
+var F_FRAGMENT = L.F_FRAGMENT;
+var F_IPV6_EXTS = L.F_IPV6_EXTS;
+var F_LENGTH_FROM_CAPTURE = L.F_LENGTH_FROM_CAPTURE;
+var F_USUAL_TCP_OPTIONS = L.F_USUAL_TCP_OPTIONS;
+var NET_IPV4 = L.NET_IPV4;
+var NET_IPV6 = L.NET_IPV6;
+var LINK_ETHERNET = L.LINK_ETHERNET;
+var LINK_IP = L.LINK_IP;
+var STATUS_OK = L.STATUS_OK;
+var STATUS_TRANSPORT_TRUNCATED = L.STATUS_TRANSPORT_TRUNCATED;
+var STATUS_TRANSPORT_MALFORMED = L.STATUS_TRANSPORT_MALFORMED;
+var SHAPE_TCP = L.SHAPE_TCP;
+var SHAPE_IPV6 = L.SHAPE_IPV6;
+var SHAPE_ETHERNET = L.SHAPE_ETHERNET;
 
 // A handler may change a packet's bytes in place before decoding it, after the capture thread
 // mapped them. The bytes a map's network layer stands on are checked again (a few compares);
@@ -47,7 +66,7 @@ var LINK_IP = S.LINK_IP;
 // IPv4: version and header length, total length, fragment offset, protocol.
 function sameIPv4(r, m, o, no, to, seg, fl) {
   var hl = to - no;
-  if (r[no] !== (0x40 | (hl >> 2)) || r[no + 9] !== m[o + 6] || ((r[no + 6] & 0x1f) | r[no + 7]) !== 0) {
+  if (r[no] !== (0x40 | (hl >> 2)) || r[no + 9] !== m[o + MAP_PROTO] || ((r[no + 6] & 0x1f) | r[no + 7]) !== 0) {
     return false;
   }
   var length = (r[no + 2] << 8) | r[no + 3];
@@ -56,7 +75,7 @@ function sameIPv4(r, m, o, no, to, seg, fl) {
 
 // IPv6 (without extension headers): version, next header, payload length.
 function sameIPv6(r, m, o, no, seg, fl) {
-  if ((r[no] >> 4) !== 6 || r[no + 6] !== m[o + 6]) { return false; }
+  if ((r[no] >> 4) !== 6 || r[no + 6] !== m[o + MAP_PROTO]) { return false; }
   var length = (r[no + 4] << 8) | r[no + 5];
   return (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? length === 0 : length === seg;
 }
@@ -66,8 +85,8 @@ function sameIPv6(r, m, o, no, seg, fl) {
 function transport(Decoder, emitter, r, m, o, to, seg, fl) {
   if ((fl & F_TRANSPORT) !== 0) {
     if (Decoder === TCP) {
-      return mappedTCP(emitter, r, to, seg, m[o + 10] | (m[o + 11] << 8), (fl & F_USUAL_TCP_OPTIONS) !== 0,
-        view.ab, view.base);
+      var hl = m[o + MAP_TRANSPORT_HLEN] | (m[o + MAP_TRANSPORT_HLEN + 1] << 8);
+      return mappedTCP(emitter, r, to, seg, hl, (fl & F_USUAL_TCP_OPTIONS) !== 0, view.ab, view.base);
     }
     if (Decoder === UDP) {
       return mappedUDP(emitter, r, to);
@@ -77,30 +96,30 @@ function transport(Decoder, emitter, r, m, o, to, seg, fl) {
 }
 
 function ipv4(emitter, r, m, o) {
-  var no = m[o + 4] | (m[o + 5] << 8);
-  var fl = m[o + 14];
-  var proto = m[o + 6];
+  var no = m[o + MAP_NET_OFF] | (m[o + MAP_NET_OFF + 1] << 8);
+  var fl = m[o + MAP_FLAGS];
+  var proto = m[o + MAP_PROTO];
   var Decoder = protocols[proto];
   if ((fl & F_FRAGMENT) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
     return decodeIPv4(emitter, r, no);
   }
-  var to = m[o + 8] | (m[o + 9] << 8);
-  var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
+  var to = m[o + MAP_TRANSPORT_OFF] | (m[o + MAP_TRANSPORT_OFF + 1] << 8);
+  var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + MAP_SEG_LEN] | (m[o + MAP_SEG_LEN + 1] << 8);
   if (!sameIPv4(r, m, o, no, to, seg, fl)) { return undefined; }
   var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
   return builtIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], r[no + 6], proto, payload);
 }
 
 function ipv6(emitter, r, m, o) {
-  var no = m[o + 4] | (m[o + 5] << 8);
-  var fl = m[o + 14];
-  var nextHeader = m[o + 6];
+  var no = m[o + MAP_NET_OFF] | (m[o + MAP_NET_OFF + 1] << 8);
+  var fl = m[o + MAP_FLAGS];
+  var nextHeader = m[o + MAP_PROTO];
   var Decoder = protocols[nextHeader];
   if ((fl & F_IPV6_EXTS) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
     return decodeIPv6(emitter, r, no);
   }
-  var to = m[o + 8] | (m[o + 9] << 8);
-  var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + 12] | (m[o + 13] << 8);
+  var to = m[o + MAP_TRANSPORT_OFF] | (m[o + MAP_TRANSPORT_OFF + 1] << 8);
+  var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + MAP_SEG_LEN] | (m[o + MAP_SEG_LEN + 1] << 8);
   if (!sameIPv6(r, m, o, no, seg, fl)) { return undefined; }
   var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
   return builtIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], nextHeader, payload);
@@ -108,33 +127,30 @@ function ipv6(emitter, r, m, o) {
 
 // The network layer of a map whose status is OK, or undefined when it is neither IPv4 nor IPv6.
 function network(emitter, r, m, o) {
-  var net = m[o + 3];
+  var net = m[o + MAP_NET];
   if (net === NET_IPV4) { return ipv4(emitter, r, m, o); }
   if (net === NET_IPV6) { return ipv6(emitter, r, m, o); }
   return undefined;
 }
 
-// The common layouts (src/structure.rs, map byte 15 "shape"): untagged Ethernet or raw IP, IPv4
+// The common layouts (src/structure.rs, map field SHAPE): untagged Ethernet or raw IP, IPv4
 // (not a later fragment) or IPv6 without extension headers, a complete TCP header with usual
 // options or a UDP header, all valid. Built in one go; undefined when a decoder was replaced in
 // ip_protocols (or too deeply nested), and the caller takes the general path.
 // `ab`/`base`: the packet's ArrayBuffer and the offset of r[0] in it, or ab null.
-var SHAPE_TCP = 1;
-var SHAPE_IPV6 = 2;
-var SHAPE_ETHERNET = 4;
 function decodeShape(emitter, r, m, o, ab, base) {
   // Every map byte is read before the first event: a listener may decode another packet, and
   // a computed map lives in a shared scratch buffer.
-  var sh = m[o + 15];
-  var no = m[o + 4] | (m[o + 5] << 8);
-  var to = m[o + 8] | (m[o + 9] << 8);
-  var hl = m[o + 10] | (m[o + 11] << 8);
-  var seg = m[o + 12] | (m[o + 13] << 8);
-  var proto = m[o + 6];
+  var sh = m[o + MAP_SHAPE];
+  var no = m[o + MAP_NET_OFF] | (m[o + MAP_NET_OFF + 1] << 8);
+  var to = m[o + MAP_TRANSPORT_OFF] | (m[o + MAP_TRANSPORT_OFF + 1] << 8);
+  var hl = m[o + MAP_TRANSPORT_HLEN] | (m[o + MAP_TRANSPORT_HLEN + 1] << 8);
+  var seg = m[o + MAP_SEG_LEN] | (m[o + MAP_SEG_LEN + 1] << 8);
+  var proto = m[o + MAP_PROTO];
   var v6 = (sh & SHAPE_IPV6) !== 0;
   if (nesting.depth >= internal.MAX_DEPTH ||
         ((sh & SHAPE_ETHERNET) !== 0 && ((r[12] << 8) | r[13]) !== (v6 ? 0x86dd : 0x0800)) ||
-        !(v6 ? sameIPv6(r, m, o, no, seg, m[o + 14]) : sameIPv4(r, m, o, no, to, seg, m[o + 14]))) {
+        !(v6 ? sameIPv6(r, m, o, no, seg, m[o + MAP_FLAGS]) : sameIPv4(r, m, o, no, to, seg, m[o + MAP_FLAGS]))) {
     return undefined;
   }
   var l4;
@@ -157,21 +173,21 @@ function decodeShape(emitter, r, m, o, ab, base) {
 // Statuses whose network layer is complete and valid: OK, and a transport header that is
 // truncated or malformed (the checked TCP/UDP decoders then say how).
 function usable(status) {
-  return status === 0 || status === 6 || status === 7;
+  return status === STATUS_OK || status === STATUS_TRANSPORT_TRUNCATED || status === STATUS_TRANSPORT_MALFORMED;
 }
 
-// decode.packet's payload for `r` with its map at m[o..o+24], or undefined when the map does not
+// decode.packet's payload for `r` with its map at m[o..o+MAP_LEN], or undefined when the map does not
 // describe a layout built here directly (untagged Ethernet, raw IP).
 function decodeMapped(emitter, r, m, o) {
-  if (!usable(m[o + 7])) { return undefined; }
+  if (!usable(m[o + MAP_STATUS])) { return undefined; }
   view.ab = found.ab;
   view.base = found.base;
-  var link = m[o + 1];
-  var net = m[o + 3];
+  var link = m[o + MAP_LINK];
+  var net = m[o + MAP_NET];
   var p;
   if (link === LINK_ETHERNET) {
     // VLAN tags go through the Ethernet decoder; the ethertype must still name the network layer.
-    if (m[o + 2] !== 0 || ((r[12] << 8) | r[13]) !== (net === NET_IPV6 ? 0x86dd : 0x0800)) { return undefined; }
+    if (m[o + MAP_VLAN_TAGS] !== 0 || ((r[12] << 8) | r[13]) !== (net === NET_IPV6 ? 0x86dd : 0x0800)) { return undefined; }
     p = network(emitter, r, m, o);
     if (p === undefined) { return undefined; }
     counts.mapped++;
@@ -191,7 +207,7 @@ function decodeMapped(emitter, r, m, o) {
 var current = { r: null, m: null, o: 0, ab: null, base: 0 };
 
 function setCurrent(r, m, o) {
-  if (usable(m[o + 7])) {
+  if (usable(m[o + MAP_STATUS])) {
     current.r = r;
     current.m = m;
     current.o = o;
@@ -212,7 +228,7 @@ function fromMap(emitter, r, offset, net) {
   var c = current;
   if (c.r !== r || c.m === null) { return undefined; }
   var m = c.m, o = c.o;
-  if ((m[o + 4] | (m[o + 5] << 8)) !== offset || m[o + 3] !== net) { return undefined; }
+  if ((m[o + MAP_NET_OFF] | (m[o + MAP_NET_OFF + 1] << 8)) !== offset || m[o + MAP_NET] !== net) { return undefined; }
   c.r = null;
   c.m = null;
   view.ab = c.ab;

@@ -1,5 +1,6 @@
 'use strict';
 var internal = require('./_internal');
+var emitARP = internal.emitterFor('arp');
 var EthernetAddr = require('./ethernet_addr');
 var IPv4Addr = require('./ipv4_addr');
 
@@ -39,7 +40,7 @@ Arp.prototype.decode = function (raw_packet, offset) {
       this._error = 'truncated ARP addresses';
     }
   }
-  if (this.emitter) { this.emitter.emit('arp', this); }
+  if (this.emitter) { emitARP(this.emitter, this); }
   return this;
 };
 

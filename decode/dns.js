@@ -1,9 +1,12 @@
 'use strict';
 var internal = require('./_internal');
+var emitDNS = internal.emitterFor('dns');
 var IPv4Addr = require('./ipv4_addr');
 var IPv6Addr = require('./ipv6_addr');
 
 var u16 = internal.u16, u32 = internal.u32;
+// Names and TXT strings are packet bytes: their control characters are escaped when printed.
+var printable = internal.printable;
 
 function DnsFlags() {
   this.isResponse = undefined;            // QR
@@ -61,11 +64,11 @@ function DNSRR(is_question) {
 }
 
 DNSRR.prototype.toString = function () {
-  var ret = this.name + ' ';
+  var ret = printable(this.name) + ' ';
   if (this.is_question) {
     ret += qtype_to_string(this.type) + ' ' + qclass_to_string(this.class);
   } else {
-    ret += type_to_string(this.type) + ' ' + class_to_string(this.class) + ' ' + this.ttl + ' ' + this.rdata;
+    ret += type_to_string(this.type) + ' ' + class_to_string(this.class) + ' ' + this.ttl + ' ' + printable(this.rdata);
   }
   return ret;
 };
@@ -75,7 +78,7 @@ function DnsMX(preference, exchange) {
   this.preference = preference;
   this.exchange = exchange;
 }
-DnsMX.prototype.toString = function () { return this.preference + ' ' + this.exchange; };
+DnsMX.prototype.toString = function () { return this.preference + ' ' + printable(this.exchange); };
 
 function DnsSOA() {
   this.mname = undefined;
@@ -87,7 +90,7 @@ function DnsSOA() {
   this.minimum = undefined;
 }
 DnsSOA.prototype.toString = function () {
-  return this.mname + ' ' + this.rname + ' ' + this.serial + ' ' + this.refresh + ' ' + this.retry + ' ' +
+  return printable(this.mname) + ' ' + printable(this.rname) + ' ' + this.serial + ' ' + this.refresh + ' ' + this.retry + ' ' +
         this.expire + ' ' + this.minimum;
 };
 
@@ -98,7 +101,7 @@ function DnsSRV(priority, weight, port, target) {
   this.target = target;
 }
 DnsSRV.prototype.toString = function () {
-  return this.priority + ' ' + this.weight + ' ' + this.port + ' ' + this.target;
+  return this.priority + ' ' + this.weight + ' ' + this.port + ' ' + printable(this.target);
 };
 
 // EDNS(0) pseudo-record (RFC 6891): CLASS and TTL carry these fields.
@@ -152,7 +155,7 @@ DNS.prototype.decode = function (raw_packet, offset) {
     this.authority = this.decode_RRs(this.nscount, false);
     this.additional = this.decode_RRs(this.arcount, false);
   }
-  if (this.emitter) { this.emitter.emit('dns', this); }
+  if (this.emitter) { emitDNS(this.emitter, this); }
   return this;
 };
 

@@ -1,5 +1,6 @@
 'use strict';
 var internal = require('./_internal');
+var emitICMP = internal.emitterFor('icmp');
 
 function ICMP(emitter) {
   this.emitter = emitter;
@@ -31,7 +32,7 @@ ICMP.prototype.decode = function (raw_packet, offset) {
       this._error = 'truncated ICMP ' + (this.type === 0 || this.type === 8 ? 'echo' : 'query') + ' header';
     }
   }
-  if (this.emitter) { this.emitter.emit('icmp', this); }
+  if (this.emitter) { emitICMP(this.emitter, this); }
   return this;
 };
 

@@ -1,5 +1,6 @@
 'use strict';
 var internal = require('./_internal');
+var emitICMPv6 = internal.emitterFor('icmpv6');
 var IPv6Addr = require('./ipv6_addr');
 
 // ICMPv6 (IPv6 next header 58), RFC 4443 / RFC 4861. New in this package.
@@ -33,7 +34,7 @@ ICMPv6.prototype.decode = function (raw_packet, offset) {
       this._error = 'truncated ICMPv6 neighbour discovery message';
     }
   }
-  if (this.emitter) { this.emitter.emit('icmpv6', this); }
+  if (this.emitter) { emitICMPv6(this.emitter, this); }
   return this;
 };
 

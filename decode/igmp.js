@@ -1,5 +1,6 @@
 'use strict';
 var internal = require('./_internal');
+var emitIGMP = internal.emitterFor('igmp');
 var IPv4Addr = require('./ipv4_addr');
 
 function IGMP(emitter) {
@@ -33,7 +34,7 @@ IGMP.prototype.decode = function (raw_packet, offset, len) {
   this.checksum = internal.u16(r, offset + 2);
   if (!(avail >= 8)) {
     this._error = 'truncated IGMP message';
-    if (this.emitter) { this.emitter.emit('igmp', this); }
+    if (this.emitter) { emitIGMP(this.emitter, this); }
     return this;
   }
   this.groupAddress = new IPv4Addr(r, offset + 4);
@@ -58,7 +59,7 @@ IGMP.prototype.decode = function (raw_packet, offset, len) {
       this._decodeV3Report(r, offset, len);
       break;
   }
-  if (this.emitter) { this.emitter.emit('igmp', this); }
+  if (this.emitter) { emitIGMP(this.emitter, this); }
   return this;
 };
 

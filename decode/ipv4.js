@@ -2,6 +2,7 @@
 var Buffer = require('buffer').Buffer;
 var IPv4Addr = require('./ipv4_addr');
 var internal = require('./_internal');
+var emitIPv4 = internal.emitterFor('ipv4');
 var decodeNext = require('./_next');
 
 // Exported before requiring ip_protocols, which requires this module back.
@@ -96,7 +97,7 @@ IPv4.prototype.decode = function (raw_packet, offset) {
     }
   }
 
-  if (this.emitter) { this.emitter.emit('ipv4', this); }
+  if (this.emitter) { emitIPv4(this.emitter, this); }
   return this;
 };
 
@@ -135,7 +136,7 @@ DecodedIPv4.prototype = IPv4.prototype;
 function builtIPv4(emitter, r, offset, hl, length, b6, protocol, payload) {
   var ip = new DecodedIPv4(emitter, r, offset, hl, length, b6, protocol, payload);
   if ((b6 & 0x20) !== 0) { ip.isFragment = true; }
-  if (emitter) { emitter.emit('ipv4', ip); }
+  if (emitter) { emitIPv4(emitter, ip); }
   return ip;
 }
 internal.builtIPv4 = builtIPv4;
@@ -181,7 +182,7 @@ IPv4.prototype._decodeShort = function (raw_packet, offset, avail) {
   this.headerChecksum = u16(raw_packet, offset + 10);
   if (avail >= 16) { this.saddr = new IPv4Addr(raw_packet, offset + 12); }
   this._error = 'truncated IPv4 header: ' + (avail > 0 ? avail : 0) + ' of 20 bytes captured';
-  if (this.emitter) { this.emitter.emit('ipv4', this); }
+  if (this.emitter) { emitIPv4(this.emitter, this); }
   return this;
 };
 

@@ -1,6 +1,7 @@
 'use strict';
 var IPv6Addr = require('./ipv6_addr');
 var internal = require('./_internal');
+var emitIPv6 = internal.emitterFor('ipv6');
 var decodeNext = require('./_next');
 
 // Exported before requiring ip_protocols, which requires this module back.
@@ -54,7 +55,7 @@ IPv6.prototype.decode = function (raw_packet, offset) {
     this.payload = decodeNext(Decoder, this.emitter, raw_packet, offset + 40, len);
   }
 
-  if (this.emitter) { this.emitter.emit('ipv6', this); }
+  if (this.emitter) { emitIPv6(this.emitter, this); }
   return this;
 };
 
@@ -80,7 +81,7 @@ DecodedIPv6.prototype = IPv6.prototype;
 // Shared by decodeIPv6 and the layer-map builders.
 function builtIPv6(emitter, r, offset, payloadLength, nextHeader, payload) {
   var ip = new DecodedIPv6(emitter, r, offset, payloadLength, nextHeader, payload);
-  if (emitter) { emitter.emit('ipv6', ip); }
+  if (emitter) { emitIPv6(emitter, ip); }
   return ip;
 }
 internal.builtIPv6 = builtIPv6;
@@ -117,7 +118,7 @@ IPv6.prototype._decodeShort = function (raw_packet, offset, avail) {
   this.hopLimit = u8(raw_packet, offset + 7);
   if (avail >= 24) { this.saddr = new IPv6Addr(raw_packet, offset + 8); }
   this._error = 'truncated IPv6 header: ' + (avail > 0 ? avail : 0) + ' of 40 bytes captured';
-  if (this.emitter) { this.emitter.emit('ipv6', this); }
+  if (this.emitter) { emitIPv6(this.emitter, this); }
   return this;
 };
 

@@ -1,6 +1,7 @@
 'use strict';
 // IEEE 802.2 Logical Link Control with SNAP, as carried in 802.11 data frames.
 var internal = require('./_internal');
+var emitLLC = internal.emitterFor('llc');
 var ethertypes = require('./_ethertype');
 
 function LogicalLinkControl(emitter) {
@@ -38,7 +39,7 @@ LogicalLinkControl.prototype.decode = function (raw_packet, offset) {
   } else {
     this._error = 'Unknown LLC types: DSAP: ' + this.dsap + ', SSAP: ' + this.ssap;
   }
-  if (this.emitter) { this.emitter.emit('llc', this); }
+  if (this.emitter) { emitLLC(this.emitter, this); }
   return this;
 };
 

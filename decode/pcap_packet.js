@@ -19,6 +19,8 @@ var emitting = structure.emitting;
 var MAP_LEN = structure.MAP_LEN;
 var sources = structure.sources;
 var found = structure.found;
+var nesting = internal.nesting;
+var listenerError = internal.listenerError;
 
 // Link types with a layer map (src/structure.rs); radiotap and 802.11 have none.
 var MAPPED_LINKS = Object.create(null);
@@ -74,12 +76,19 @@ PcapPacket.prototype.decode = function (packet_with_header, options) {
     buf = buf.subarray(0, hdr.caplen);
   }
 
+  var depth = nesting.depth;
   try {
     this.payload = decodeBody(this, buf, options);
   } catch (e) {
-    // Last resort: the decoders check their bounds, so this should not happen.
     mapped.clearCurrent();
-    internal.nesting.depth = 0;
+    nesting.depth = depth;
+    if (listenerError.pending && listenerError.error === e) {
+      // A decode event's listener threw: its caller gets the exception, as from node_pcap.
+      listenerError.pending = false;
+      listenerError.error = undefined;
+      throw e;
+    }
+    // Last resort: the decoders check their bounds, so this should not happen.
     this._error = 'decoder failure: ' + (e && e.message);
     internal.debug('PcapPacket.decode: ' + (e && e.stack));
   }

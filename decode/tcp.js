@@ -1,5 +1,6 @@
 'use strict';
 var internal = require('./_internal');
+var emitTCP = internal.emitterFor('tcp');
 var PacketBuffer = require('../lib/structure').PacketBuffer;
 
 function TCPFlags(emitter) {
@@ -178,7 +179,7 @@ TCP.prototype.decode = function (raw_packet, offset, len) {
   } else {
     this.data = null;
   }
-  if (this.emitter) { this.emitter.emit('tcp', this); }
+  if (this.emitter) { emitTCP(this.emitter, this); }
   return this;
 };
 
@@ -280,7 +281,7 @@ function decodeTCP(emitter, r, offset, len) {
       var n = len - hl;
       var start = offset + hl;
       var tcp = new DecodedTCP(emitter, r, offset, hl, options, n > 0 ? r.subarray(start, start + n) : null, n);
-      if (emitter) { emitter.emit('tcp', tcp); }
+      if (emitter) { emitTCP(emitter, tcp); }
       return tcp;
     }
   }
@@ -321,7 +322,7 @@ function mappedTCP(emitter, r, offset, len, hl, usual, ab, base) {
     data = ab !== null ? new PacketBuffer(ab, base + start, n < avail ? n : avail) : r.subarray(start, start + n);
   }
   var tcp = new DecodedTCP(emitter, r, offset, hl, options, data, n);
-  if (emitter) { emitter.emit('tcp', tcp); }
+  if (emitter) { emitTCP(emitter, tcp); }
   return tcp;
 }
 internal.mappedTCP = mappedTCP;
@@ -345,7 +346,7 @@ TCP.prototype._decodeShort = function (raw_packet, offset, len, avail) {
   this.data = null;
   this.dataLength = this.headerLength !== undefined ? len - this.headerLength : 0;
   this._error = 'truncated TCP header: ' + (avail > 0 ? avail : 0) + ' of 20 bytes captured';
-  if (this.emitter) { this.emitter.emit('tcp', this); }
+  if (this.emitter) { emitTCP(this.emitter, this); }
   return this;
 };
 

@@ -1,5 +1,6 @@
 'use strict';
 var internal = require('./_internal');
+var emitUDP = internal.emitterFor('udp');
 var DNS = require('./dns');
 
 function UDP(emitter) {
@@ -32,7 +33,7 @@ UDP.prototype.decode = function (raw_packet, offset) {
     this.data = r.subarray(r.length, r.length);
     this._error = 'truncated UDP header';
   }
-  if (this.emitter) { this.emitter.emit('udp', this); }
+  if (this.emitter) { emitUDP(this.emitter, this); }
   return this;
 };
 
@@ -51,7 +52,7 @@ DecodedUDP.prototype = UDP.prototype;
 function decodeUDP(emitter, r, offset) {
   if (r.length - offset >= 8) {
     var udp = new DecodedUDP(emitter, r, offset);
-    if (emitter) { emitter.emit('udp', udp); }
+    if (emitter) { emitUDP(emitter, udp); }
     return udp;
   }
   return new UDP(emitter).decode(r, offset);
@@ -61,7 +62,7 @@ internal.decodeUDP = decodeUDP;
 // For an 8-byte header the structure pass vouched for.
 function mappedUDP(emitter, r, offset) {
   var udp = new DecodedUDP(emitter, r, offset);
-  if (emitter) { emitter.emit('udp', udp); }
+  if (emitter) { emitUDP(emitter, udp); }
   return udp;
 }
 internal.mappedUDP = mappedUDP;

@@ -8,6 +8,7 @@
 //   node examples/dns_trace.js -r examples/data/sample.pcap
 
 const cli = require('./lib/cli');
+const { escapeText, jsonText } = require('./lib/escape');
 const DNS = require('../decode/dns');
 const TCPTracker = require('../tcp_tracker').TCPTracker;
 
@@ -48,7 +49,7 @@ function rdataText(rr) {
   const d = rr.rdata;
   if (d === null || d === undefined) { return '?'; }
   if (rr.type === 28) { return v6Text(d); }
-  if (Array.isArray(d)) { return d.map((x) => JSON.stringify(x)).join(' '); }
+  if (Array.isArray(d)) { return d.map((x) => jsonText(x)).join(' '); }
   return String(d);
 }
 
@@ -111,7 +112,7 @@ cli.run(PROG, 'dns_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
         pendingQueries.set(from + '|' + to + '|' + dns.id, t);
         if (pendingQueries.size > 100000) { pendingQueries.delete(pendingQueries.keys().next().value); }
         if (!opts.answers) {
-          out.push(cli.secondsText(t) + ' ' + from + ' -> ' + to + ' query #' + dns.id + ' ' + qtype + ' ' + qname + tag + '\n');
+          out.push(escapeText(cli.secondsText(t) + ' ' + from + ' -> ' + to + ' query #' + dns.id + ' ' + qtype + ' ' + qname + tag) + '\n');
         }
       } else {
         counts.answers++;
@@ -125,7 +126,7 @@ cli.run(PROG, 'dns_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
         line += answers.length ? ': ' + answers.join(', ') : '';
         line += qt !== undefined ? ' (' + ((t - qt) * 1000).toFixed(3) + ' ms)' : '';
         if (dns._error) { line += ' [malformed: ' + dns._error + ']'; counts.malformed++; }
-        out.push(line + tag + '\n');
+        out.push(escapeText(line + tag) + '\n');
       }
       if (out.length >= 64) { flush(); }
       if (opts.count !== undefined && messages >= opts.count && run) { run.stop(); }

@@ -8,6 +8,7 @@
 //   node examples/http_trace.js -r trace.pcap --method POST --url '^/api/' --bodies
 
 const cli = require('./lib/cli');
+const { escapeText, jsonText } = require('./lib/escape');
 const HTTPTracker = require('../lib/http').HTTPTracker;
 
 const PROG = 'http_trace';
@@ -114,7 +115,7 @@ cli.run(PROG, 'http_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
       const res = ex.response;
       if (opts.json) {
         const m = (x) => x && Object.assign({}, x, { trailers: x.trailers || undefined });
-        out.push(JSON.stringify({
+        out.push(jsonText({
           client: ex.client, server: ex.server, request: m(req), response: m(res),
           response_time: ex.response_time, total_time: ex.total_time, unanswered: unanswered || undefined,
         }) + '\n');
@@ -129,14 +130,14 @@ cli.run(PROG, 'http_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
         } else {
           line += unanswered ? ' => no response' : '';
         }
-        out.push(line + '\n');
+        out.push(escapeText(line) + '\n');
         const b = bodies.get(ex);
         if (opts.headers && req) {
-          for (let i = 0; i < req.rawHeaders.length; i += 2) { out.push('    > ' + req.rawHeaders[i] + ': ' + req.rawHeaders[i + 1] + '\n'); }
+          for (let i = 0; i < req.rawHeaders.length; i += 2) { out.push(escapeText('    > ' + req.rawHeaders[i] + ': ' + req.rawHeaders[i + 1]) + '\n'); }
         }
         if (wantBodies && req && b && b.req.length) { out.push(indent('    > ', bodyText(b.req, req.body_len, maxBody))); }
         if (opts.headers && res) {
-          for (let i = 0; i < res.rawHeaders.length; i += 2) { out.push('    < ' + res.rawHeaders[i] + ': ' + res.rawHeaders[i + 1] + '\n'); }
+          for (let i = 0; i < res.rawHeaders.length; i += 2) { out.push(escapeText('    < ' + res.rawHeaders[i] + ': ' + res.rawHeaders[i + 1]) + '\n'); }
         }
         if (wantBodies && res && b && b.res.length) { out.push(indent('    < ', bodyText(b.res, res.body_len, maxBody))); }
       }
@@ -153,7 +154,7 @@ cli.run(PROG, 'http_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
       parseErrors++;
       const from = dir === 'send' ? s.src : s.dst;
       const to = dir === 'send' ? s.dst : s.src;
-      out.push(cli.secondsText(s.current_cap_time || 0) + ' ' + from + ' -> ' + to + ' ! ' + err.code + ': ' + err.message + '\n');
+      out.push(escapeText(cli.secondsText(s.current_cap_time || 0) + ' ' + from + ' -> ' + to + ' ! ' + err.code + ': ' + err.message) + '\n');
     });
 
     run = cli.openSession(PROG, pcap, opts, filter, (raw) => {

@@ -8,6 +8,7 @@
 //   node examples/print.js -r examples/data/sample.pcap -c 10
 
 const cli = require('./lib/cli');
+const { escapeText } = require('./lib/escape');
 
 const PROG = 'print';
 const OPTIONS = cli.CAPTURE_OPTIONS.concat([
@@ -53,7 +54,9 @@ cli.run(PROG, 'print.js [-i IFACE | -r FILE] [options] [BPF filter]',
       const packet = pcap.decode.packet(raw);
       for (const n of layerNames(packet)) { counts.set(n, (counts.get(n) || 0) + 1); }
       if (!opts.quiet) {
-        const text = String(packet).replace(/\s*\n\s*/g, ' ');
+        // toString() escapes the packet bytes it shows (DNS names, TXT); escapeText covers the rest
+        // (a decoder registered by a user, say) so that nothing printed can drive the terminal.
+        const text = escapeText(String(packet).replace(/\s*\n\s*/g, ' '));
         out.push((opts['no-time'] ? '' : cli.timeText(packet.pcap_header) + ' ') + text + '\n');
         if (out.length >= 256) { flush(); }
       }

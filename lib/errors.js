@@ -1,10 +1,18 @@
 'use strict';
 
-// Native errors arrive as "[CODE] message"; users get an Error with `code` and the message.
-const CODED = /^\[([A-Z0-9_]+)\] ([\s\S]*)$/;
+// Errors thrown by the addon already carry their `code` (src/error.rs decides it, src/napi/mod.rs
+// sets it on the Error); the ones made here look the same: an Error with `code` and a message.
+
+// Control characters in a message (from a device name or a path) are escaped as Rust escapes
+// them (src/error.rs `escape_controls`): \0, \t, \n, \r, otherwise \xNN.
+const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g; // eslint-disable-line no-control-regex
+const NAMED = { '\0': '\\0', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+function escapeControls(text) {
+  return text.replace(CONTROLS, (c) => NAMED[c] || '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'));
+}
 
 function pcapError(code, message) {
-  const err = new Error(message);
+  const err = new Error(escapeControls(message));
   err.code = code;
   return err;
 }
@@ -18,24 +26,15 @@ function describe(v) {
 
 // A wrong argument: a TypeError (node_pcap threw those for argument checks, C-031) with a code.
 function argError(message) {
-  const err = new TypeError(message);
+  const err = new TypeError(escapeControls(message));
   err.code = 'EINVAL';
   return err;
 }
 
-function translate(e) {
-  const m = e && typeof e.message === 'string' ? CODED.exec(e.message) : null;
-  if (!m) return e;
-  return pcapError(m[1], m[2]);
-}
-
-// Calls fn(...args) and rethrows a native error as a coded Error.
+// Calls fn(...args). Native errors need no translation any more; kept for callers outside lib/
+// (index.js) until they call the addon directly.
 function call(fn, self, args) {
-  try {
-    return fn.apply(self, args);
-  } catch (e) {
-    throw translate(e);
-  }
+  return fn.apply(self, args);
 }
 
-module.exports = { pcapError, argError, describe, translate, call };
+module.exports = { pcapError, argError, describe, escapeControls, call };

@@ -2,7 +2,7 @@
 // Types of lib/http.js: `require('pcap').HTTPTracker`, HTTP/1.x messages decoded from the ordered
 // byte streams of a TCPTracker created with { reassemble: true }.
 import { EventEmitter } from 'events';
-import type { TCPTracker, TCPTrackerOptions, TCPSession, TCPDirection, PcapPacket } from '../index';
+import type { TCPTracker, TCPTrackerOptions, TCPSession, TCPDirection, DecodedPacketLike } from '../index';
 
 export interface HTTPTrackerOptions {
     /** Bytes of a start line plus header block (default 65536); more is an `HPE_HEADER_OVERFLOW` error. */
@@ -107,7 +107,7 @@ export declare class HTTPTracker extends EventEmitter {
     readonly tcpTracker: TCPTracker;
     readonly stats: HTTPTrackerStats;
     /** Passes a decoded packet to the TCP tracker. */
-    track_packet(packet: PcapPacket): void;
+    track_packet(packet: DecodedPacketLike): void;
     /** End of input: closes the TCP tracker (bodies read until close complete; waiting requests are `http unanswered`). */
     close(): void;
     /** Stops listening to the TCP tracker. */

@@ -5,11 +5,15 @@ const util = require('util');
 const native = require('./native');
 const errors = require('./errors');
 const structure = require('./structure');
+const L = require('./layout');
+const { emitError } = require('./unhandled');
 
-// Bytes before a packet's data in a batch record: the 16-byte pcap header, then the layer map.
-const RECORD_HEADER = structure.RECORD_HEADER;
-
-const debug = util.debuglog('pcap');
+// A batch record (src/queue.rs, lib/layout.js): the pcap header (PCAP_HEADER bytes, caplen at
+// RECORD_CAPLEN), the layer map at RECORD_MAP, the packet's data at RECORD_DATA.
+const PCAP_HEADER = L.PCAP_HEADER;
+const RECORD_CAPLEN = L.RECORD_CAPLEN;
+const RECORD_MAP = L.RECORD_MAP;
+const RECORD_DATA = L.RECORD_DATA;
 
 // Event-loop turns to poll for the next batch before waiting to be woken.
 const MAX_POLLS = 16;
@@ -64,12 +68,12 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
   this.is_live = !!is_live;
   this.device_name = device_name;
   this.filter = stringOption('filter', filter);
-  this.buffer_size = roundOr(buffer_size, this.is_live ? 10 * 1024 * 1024 : 0);
-  this.snap_length = roundOr(snap_length, 65535);
+  this.buffer_size = roundOr(buffer_size, this.is_live ? L.DEFAULT_BUFFER_SIZE : 0);
+  this.snap_length = roundOr(snap_length, L.DEFAULT_SNAP_LENGTH);
   this.outfile = stringOption('outfile', outfile);
   this.is_monitor = !!is_monitor;
-  this.buffer_timeout = roundOr(buffer_timeout, 1000);
-  this.promiscuous = typeof promiscuous === 'undefined' ? true : promiscuous;
+  this.buffer_timeout = roundOr(buffer_timeout, L.DEFAULT_BUFFER_TIMEOUT_MS);
+  this.promiscuous = typeof promiscuous === 'undefined' ? L.DEFAULT_PROMISCUOUS : promiscuous;
   this.link_type = null;
   this.opened = false;
   this.empty_reads = 0;
@@ -85,8 +89,8 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       ? 'a device name is required (pcap.findalldevs() lists them)'
       : 'a capture file path is required');
   }
-  const appBufferSize = sizeOption('app_buffer_size', extra.app_buffer_size, 1, Number.MAX_SAFE_INTEGER);
-  const batchSize = sizeOption('batch_size', extra.batch_size, 1024, 64 * 1024 * 1024);
+  const appBufferSize = sizeOption('app_buffer_size', extra.app_buffer_size, L.MIN_APP_BUFFER_BYTES, L.MAX_APP_BUFFER_BYTES);
+  const batchSize = sizeOption('batch_size', extra.batch_size, L.MIN_BATCH_BYTES, L.MAX_BATCH_BYTES);
   const signal = extra.signal;
   if (signal && typeof signal.addEventListener !== 'function') {
     throw errors.argError('signal must be an AbortSignal, got ' + errors.describe(signal));
@@ -116,7 +120,7 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
     return;
   }
   if (this.is_live) {
-    this.session = errors.call(native.NativeSession.openLive, native.NativeSession, [{
+    this.session = native.NativeSession.openLive({
       device: this.device_name,
       filter: this.filter,
       bufferSize: this.buffer_size,
@@ -127,15 +131,15 @@ function PcapSession(is_live, device_name, filter, buffer_size, snap_length, out
       outfile: this.outfile || undefined,
       appBufferSize: appBufferSize,
       batchSize: batchSize,
-    }, onWake]);
+    }, onWake);
   } else {
-    this.session = errors.call(native.NativeSession.openOffline, native.NativeSession, [{
+    this.session = native.NativeSession.openOffline({
       path: this.device_name,
       filter: this.filter,
       outfile: this.outfile || undefined,
       batchSize: batchSize,
       nanosecond: extra.nanosecond === true || extra.tstamp_precision === 'nano',
-    }, onWake]);
+    }, onWake);
   }
   this.link_type = native.linkTypeName(this.session.linkType);
   this._structure = { native: this.session, link: this.link_type, enabled: false };
@@ -186,6 +190,14 @@ PcapSession.prototype._drain = function () {
           return;
         }
         if (!polling) return; // the capture thread wakes us for the next batch
+      } else if (r.code !== undefined) {
+        // A write error of the outfile, in its place among the packets (src/capture/reader.rs).
+        if (!this._scheduled) {
+          this._scheduled = true;
+          setImmediate(this._drainFn);
+        }
+        this._outfileError(r);
+        return;
       } else {
         batch = this._batch = r;
         this._off = 0;
@@ -208,18 +220,18 @@ PcapSession.prototype._drain = function () {
     const end = batch.length;
     let off = this._off;
     while (off < end) {
-      const caplen = (batch[off + 8] | (batch[off + 9] << 8) | (batch[off + 10] << 16)) +
-        batch[off + 11] * 0x1000000;
-      const start = off + RECORD_HEADER;
+      const at = off + RECORD_CAPLEN;
+      const caplen = (batch[at] | (batch[at + 1] << 8) | (batch[at + 2] << 16)) + batch[at + 3] * 0x1000000;
+      const start = off + RECORD_DATA;
       const stop = start + caplen;
       this._off = stop;
       const buf = new PacketBuffer(ab, base + start, caplen);
-      const raw = new PacketWithHeader(buf, new PacketBuffer(ab, base + off, 16), link_type);
+      const raw = new PacketWithHeader(buf, new PacketBuffer(ab, base + off, PCAP_HEADER), link_type);
       // Where decode.packet finds the packet's layer map: every packet once this session's packets
       // are decoded (maps on), otherwise the first of each batch, which turns them on when decoded.
       if (mapsOn || off === 0) {
         emitting.buf = buf;
-        emitting.at = off + 16;
+        emitting.at = off + RECORD_MAP;
         emitting.source = source;
       }
       off = stop;
@@ -263,13 +275,22 @@ for (const [name, alias] of [['addListener', 'on'], ['prependListener'], ['remov
 PcapSession.prototype._end = function (message) {
   this._ended = true;
   structure.forget(this._structure);
+  const wasOpen = this.opened;
   if (message) {
-    const err = errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
-      this.device_name + ' failed: ' + message);
-    if (this.listenerCount('error') > 0) this.emit('error', err);
-    else debug('%s', err.message);
+    // The capture stopped: no longer open (close() still releases it), and the error is never
+    // lost: an `error` event, or a process warning when nobody listens (lib/unhandled.js).
+    this.opened = false;
+    emitError(this, errors.pcapError('EREAD', (this.is_live ? 'capture on ' : 'reading ') +
+      this.device_name + ' failed: ' + message));
   }
-  if (!this.is_live && this.opened) this.emit('complete');
+  if (!this.is_live && wasOpen) this.emit('complete');
+};
+
+// A write error of the outfile ({code, message} from the addon): emitted as `error` (a process
+// warning when nobody listens, lib/unhandled.js); the capture goes on, the outfile is no longer
+// written (stats().outfile_written says what it holds).
+PcapSession.prototype._outfileError = function (fault) {
+  emitError(this, errors.pcapError(fault.code, fault.message));
 };
 
 // node_pcap's close(): opened = false and every listener removed (kept), and, unlike node_pcap,
@@ -349,6 +370,8 @@ PcapSession.prototype[Symbol.asyncIterator] = function () {
             const e = error;
             error = null;
             done = true;
+            // The loop ends here (an outfile error leaves the capture running): release it.
+            if (session.opened) session.close();
             reject(e);
           } else if (done) {
             if (session.opened) session.close(); // the file is finished: release it
@@ -373,15 +396,16 @@ PcapSession.prototype[Symbol.asyncIterator] = function () {
 
 PcapSession.prototype.stats = function () {
   if (!this.session) throw errors.pcapError('ECLOSED', 'pcap session already closed');
-  const s = errors.call(this.session.stats, this.session, []);
-  return { ps_recv: s[0], ps_drop: s[1], ps_ifdrop: s[2], app_drop: s[3] };
+  // {ps_recv, ps_drop, ps_ifdrop, app_drop}, and with an outfile {outfile_written, outfile_dropped},
+  // made by the addon (src/napi/mod.rs SessionStats).
+  return this.session.stats();
 };
 
 PcapSession.prototype.inject = function (data) {
   if (arguments.length !== 1) throw new TypeError('Inject takes exactly one argument');
   if (!Buffer.isBuffer(data)) throw new TypeError('First argument must be a buffer');
   if (!this.session) throw errors.pcapError('ECLOSED', 'pcap session already closed');
-  errors.call(this.session.inject, this.session, [data]);
+  this.session.inject(data);
 };
 
 module.exports = { PcapSession, PacketWithHeader, setWarningSink };

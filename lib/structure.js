@@ -2,8 +2,8 @@
 // Layer maps from the native structure pass (src/structure.rs), shared by the sessions that
 // carry them in their batches and by decode.packet, which builds its objects from them.
 //
-// A map is 24 bytes (layout in src/structure.rs). Sessions put one between each record's 16-byte
-// pcap header and its data, and decode.packet finds it for the packet a session is emitting
+// A map is MAP_LEN bytes (lib/layout.js, from src/structure.rs). Sessions put one between each
+// record's pcap header and its data, and decode.packet finds it for the packet a session is emitting
 // (`emitting`); for any other buffer one synchronous call computes it.
 
 let native = null;
@@ -13,20 +13,12 @@ try {
   // Without the addon the decoders still work: they check every read themselves.
 }
 
-const MAP_LEN = 24;
-const MAGIC = 0xa5;
-const RECORD_HEADER = native ? native.recordHeaderBytes() : 16 + MAP_LEN;
-
-// Link kinds, network kinds, statuses and flags (src/structure.rs).
-const LINK_ETHERNET = 1;
-const LINK_IP = 6;
-const NET_IPV4 = 1;
-const NET_IPV6 = 2;
-const F_TRANSPORT = 1;
-const F_FRAGMENT = 2;
-const F_IPV6_EXTS = 8;
-const F_LENGTH_FROM_CAPTURE = 16;
-const F_USUAL_TCP_OPTIONS = 32;
+// The batch and map layout (src/queue.rs, src/structure.rs), generated into lib/layout.js.
+const L = require('./layout');
+const MAP_LEN = L.MAP_LEN;
+const MAGIC = L.MAGIC;
+const MAP_MAGIC = L.MAP_MAGIC;
+const RECORD_HEADER = L.RECORD_HEADER;
 
 // Buffer views made the cheap way: `new FastBuffer(arrayBuffer, offset, length)` costs half of
 // `buf.subarray()`. Node's Buffer class is FastBuffer, reachable as Buffer[Symbol.species] (what
@@ -84,7 +76,7 @@ function fromThread(linkTypeName) {
   if (source.state.link !== linkTypeName) return false;
   const batch = source.batch;
   const at = emitting.at;
-  if (batch[at] === MAGIC) {
+  if (batch[at + MAP_MAGIC] === MAGIC) {
     found.bytes = batch;
     found.at = at;
     found.ab = source.ab;
@@ -123,17 +115,18 @@ function locate(buf, linkTypeName) {
 }
 
 module.exports = {
+  // Kept for readers of these names here (the layout is lib/layout.js).
   MAP_LEN,
   RECORD_HEADER,
-  LINK_ETHERNET,
-  LINK_IP,
-  NET_IPV4,
-  NET_IPV6,
-  F_TRANSPORT,
-  F_FRAGMENT,
-  F_IPV6_EXTS,
-  F_LENGTH_FROM_CAPTURE,
-  F_USUAL_TCP_OPTIONS,
+  LINK_ETHERNET: L.LINK_ETHERNET,
+  LINK_IP: L.LINK_IP,
+  NET_IPV4: L.NET_IPV4,
+  NET_IPV6: L.NET_IPV6,
+  F_TRANSPORT: L.F_TRANSPORT,
+  F_FRAGMENT: L.F_FRAGMENT,
+  F_IPV6_EXTS: L.F_IPV6_EXTS,
+  F_LENGTH_FROM_CAPTURE: L.F_LENGTH_FROM_CAPTURE,
+  F_USUAL_TCP_OPTIONS: L.F_USUAL_TCP_OPTIONS,
   found,
   sources,
   locate,

@@ -13,12 +13,25 @@ use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use crate::error::CapError;
 use crate::structure::MAP_LEN;
 
 /// node_pcap's packet header: tv_sec, tv_usec, caplen, len.
 pub const PCAP_HEADER: usize = 16;
 /// Size of the per-packet record header in a batch: the pcap header, then the layer map.
 pub const RECORD_HEADER: usize = PCAP_HEADER + MAP_LEN;
+
+/// Where each field lies in a record (u32 little-endian fields, then the map, then the data).
+pub mod record {
+    pub const TV_SEC: usize = 0;
+    pub const TV_USEC: usize = 4;
+    pub const CAPLEN: usize = 8;
+    pub const LEN: usize = 12;
+    /// The layer map (`crate::structure`), MAP_LEN bytes.
+    pub const MAP: usize = super::PCAP_HEADER;
+    /// The packet's captured bytes.
+    pub const DATA: usize = super::RECORD_HEADER;
+}
 
 /// Recycled batch memory. Allocating and freeing a fresh block per batch costs a third of the
 /// throughput (page faults, and unmapping from the JavaScript thread while the capture thread
@@ -74,11 +87,13 @@ impl Pool {
     }
 }
 
-/// One block of packet records.
+/// One block of packet records, or (without records) an error that JavaScript receives in its
+/// place in the stream of packets: a write error of the session's dump file (`crate::writer`).
 #[derive(Debug, Default)]
 pub struct Batch {
     pub data: Vec<u8>,
     pub packets: u32,
+    pub fault: Option<CapError>,
 }
 
 /// Accumulates records until a batch is full.
@@ -95,6 +110,7 @@ impl BatchBuilder {
             batch: Batch {
                 data: pool.get(limit),
                 packets: 0,
+                fault: None,
             },
             limit,
             pool,
@@ -113,17 +129,18 @@ impl BatchBuilder {
     ) {
         let caplen = u32::try_from(data.len()).unwrap_or(u32::MAX);
         let data = &data[..caplen as usize];
-        let mut record = [0u8; RECORD_HEADER];
-        record[0..4].copy_from_slice(&(tv_sec as u32).to_le_bytes());
-        record[4..8].copy_from_slice(&(tv_usec as u32).to_le_bytes());
-        record[8..12].copy_from_slice(&caplen.to_le_bytes());
-        record[12..16].copy_from_slice(&len.to_le_bytes());
+        let mut head = [0u8; RECORD_HEADER];
+        let mut put = |at: usize, v: u32| head[at..at + 4].copy_from_slice(&v.to_le_bytes());
+        put(record::TV_SEC, tv_sec as u32);
+        put(record::TV_USEC, tv_usec as u32);
+        put(record::CAPLEN, caplen);
+        put(record::LEN, len);
         if let Some(map) = map {
-            record[PCAP_HEADER..].copy_from_slice(map);
+            head[record::MAP..record::MAP + MAP_LEN].copy_from_slice(map);
         }
         let d = &mut self.batch.data;
         d.reserve(RECORD_HEADER + data.len());
-        d.extend_from_slice(&record);
+        d.extend_from_slice(&head);
         d.extend_from_slice(data);
         self.batch.packets += 1;
     }
@@ -151,6 +168,7 @@ impl BatchBuilder {
             let small = Batch {
                 data: self.batch.data.clone(),
                 packets: self.batch.packets,
+                fault: None,
             };
             self.batch.data.clear();
             self.batch.packets = 0;
@@ -159,6 +177,7 @@ impl BatchBuilder {
         let fresh = Batch {
             data: self.pool.get(self.limit),
             packets: 0,
+            fault: None,
         };
         std::mem::replace(&mut self.batch, fresh)
     }
@@ -255,9 +274,9 @@ impl Queue {
 
     /// Queues a batch. Returns `true` when the consumer must be woken. A lossless push waits for
     /// space, giving up when a stop is requested or `alive()` turns false (the consumer's
-    /// environment is gone, e.g. its worker thread exited).
+    /// environment is gone, e.g. its worker thread exited). A fault is never discarded.
     pub fn push(&self, batch: Batch, mode: Mode, alive: &dyn Fn() -> bool) -> bool {
-        if batch.packets == 0 {
+        if batch.packets == 0 && batch.fault.is_none() {
             return false;
         }
         // Counted by capacity: what the batch holds in memory, which bounds memory in bytes.
@@ -284,7 +303,7 @@ impl Queue {
                 }
             }
             Mode::Lossy => {
-                if !st.batches.is_empty() && st.bytes + len > self.limit {
+                if batch.fault.is_none() && !st.batches.is_empty() && st.bytes + len > self.limit {
                     self.counters
                         .app_drop
                         .fetch_add(u64::from(batch.packets), Ordering::Relaxed);
@@ -475,6 +494,7 @@ mod tests {
         let mut sparse = Batch {
             data: Vec::with_capacity(4096),
             packets: 1,
+            fault: None,
         };
         sparse.data.extend_from_slice(&[0; 50]);
         assert!(q.push(sparse, Mode::Lossy, &|| true));
@@ -484,6 +504,24 @@ mod tests {
         assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 1);
         assert!(matches!(q.take(false), Take::Batch(_)));
         assert_eq!(q.queued_bytes(), 0);
+    }
+
+    #[test]
+    fn a_fault_keeps_its_place_even_when_batches_are_discarded() {
+        let q = Queue::new(100);
+        assert!(q.push(batch_of(2, 40), Mode::Lossy, &|| true));
+        assert!(!q.push(batch_of(2, 40), Mode::Lossy, &|| true)); // over the bound: discarded
+        let fault = Batch {
+            fault: Some(CapError::new("ENOSPC", "full")),
+            ..Batch::default()
+        };
+        q.push(fault, Mode::Lossy, &|| true);
+        assert_eq!(q.counters.app_drop.load(Ordering::Relaxed), 2);
+        assert!(matches!(q.take(false), Take::Batch(b) if b.packets == 2 && b.fault.is_none()));
+        assert!(
+            matches!(q.take(false), Take::Batch(b) if b.fault.as_ref().is_some_and(|e| e.code == "ENOSPC"))
+        );
+        assert!(matches!(q.take(false), Take::Empty));
     }
 
     #[test]

@@ -1,10 +1,11 @@
-//! stdio streams with a buffer of our own. libpcap reads and writes capture files through `FILE*`
-//! streams; glibc gives those a 4 KiB buffer (and `setvbuf` ignores the size it is asked for when
-//! it is not handed the buffer), which costs a system call per 4 KiB.
+//! Opening capture files. Reading goes through stdio streams with a buffer of our own: libpcap
+//! reads capture files through `FILE*` streams; glibc gives those a 4 KiB buffer (and `setvbuf`
+//! ignores the size it is asked for when it is not handed the buffer), which costs a system call
+//! per 4 KiB. Writing (`crate::writer`) uses the bare descriptor and a buffer of its own.
 
 use std::ffi::CString;
 use std::io;
-use std::os::fd::RawFd;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 
 use crate::stream::{self, StreamHandle};
 
@@ -112,10 +113,14 @@ pub fn open_read(path: &str, size: usize) -> io::Result<ReadStream> {
     })
 }
 
-/// A capture file created (or truncated) for writing (`-` is standard output), buffered as
-/// [`open_read`] describes.
-pub fn open_write(path: &str, size: usize) -> io::Result<(*mut libc::FILE, Box<[u8]>)> {
+/// A file created (or truncated) for writing (`-` is a duplicate of standard output): its
+/// descriptor, and whether it is a regular file that this call created or truncated (so that a
+/// writer may cut it back; not standard output, whose file offset another writer may share).
+pub fn create(path: &str) -> io::Result<(OwnedFd, bool)> {
     let fd = open_fd(path, 1, libc::O_WRONLY | libc::O_CREAT | libc::O_TRUNC)?;
-    let fp = fdopen(fd, c"wb")?;
-    Ok((fp, buffer(fp, size)))
+    // SAFETY: `fd` was just opened (or duplicated) here and is owned by nobody else.
+    let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+    let regular = path != "-"
+        && fstat(fd.as_raw_fd()).is_ok_and(|st| st.st_mode & libc::S_IFMT == libc::S_IFREG);
+    Ok((fd, regular))
 }

@@ -19,8 +19,10 @@
 //! 12 segment length u16 (IP payload length seen from the transport header)
 //! 14 flags             15 shape            16 caplen u32       20 zero (4 bytes)
 //! ```
-//! JavaScript reads a session's maps only through the private fields of the packet objects the
-//! session made (`lib/structure.js`), so nothing else can pass for a map.
+//! The offsets are [`offset`]; JavaScript reads them, the kinds, statuses, flags and shapes by
+//! name from `lib/layout.js`, generated from these constants (`crate::layout`). A session's
+//! maps reach `decode.packet` only for the very packet view the session is emitting
+//! (`lib/structure.js`), so nothing else can pass for a map.
 
 use etherparse::{
     ArpPacketSlice, Ethernet2HeaderSlice, IpAuthHeaderSlice, Ipv4HeaderSlice,
@@ -36,6 +38,41 @@ pub const MAGIC: u8 = 0xa5;
 pub const MAX_VLAN_TAGS: u8 = 8;
 /// Most IPv6 extension headers followed.
 pub const MAX_EXTENSIONS: usize = 32;
+
+/// Where each field lies in a map (the table above).
+pub mod offset {
+    pub const MAGIC: usize = 0;
+    pub const LINK: usize = 1;
+    pub const VLAN_TAGS: usize = 2;
+    pub const NET: usize = 3;
+    /// u16
+    pub const NET_OFF: usize = 4;
+    pub const PROTO: usize = 6;
+    pub const STATUS: usize = 7;
+    /// u16
+    pub const TRANSPORT_OFF: usize = 8;
+    /// u16
+    pub const TRANSPORT_HLEN: usize = 10;
+    /// u16
+    pub const SEG_LEN: usize = 12;
+    pub const FLAGS: usize = 14;
+    pub const SHAPE: usize = 15;
+    /// u32
+    pub const CAPLEN: usize = 16;
+}
+
+// `Structure::encode` writes the map as three little-endian u64 words: bytes 0-7 (magic to
+// status), 8-15 (transport offset to shape) and 16-23 (caplen).
+const _: () = assert!(
+    MAP_LEN == 24
+        && offset::STATUS < 8
+        && offset::NET_OFF + 2 <= 8
+        && offset::TRANSPORT_OFF >= 8
+        && offset::SEG_LEN + 2 <= 16
+        && offset::FLAGS < 16
+        && offset::SHAPE < 16
+        && offset::CAPLEN == 16
+);
 
 /// Link layer kinds (map byte 1).
 pub mod link {
@@ -164,18 +201,20 @@ impl Structure {
         let u16_of = |v: usize| v.min(0xffff) as u64;
         // A segment length from the capture can exceed 16 bits; the shape is 0 then and
         // JavaScript recomputes it.
-        let w0 = u64::from(MAGIC)
-            | u64::from(self.link) << 8
-            | u64::from(self.vlan_tags) << 16
-            | u64::from(self.net) << 24
-            | u16_of(self.net_off) << 32
-            | u64::from(self.proto) << 48
-            | u64::from(status) << 56;
-        let w1 = u16_of(self.transport_off)
-            | u16_of(self.transport_hlen) << 16
-            | u16_of(self.seg_len) << 32
-            | u64::from(self.flags) << 48
-            | u64::from(shape) << 56;
+        // Bit position of a field in its word.
+        let at = |offset: usize| 8 * (offset % 8);
+        let w0 = u64::from(MAGIC) << at(offset::MAGIC)
+            | u64::from(self.link) << at(offset::LINK)
+            | u64::from(self.vlan_tags) << at(offset::VLAN_TAGS)
+            | u64::from(self.net) << at(offset::NET)
+            | u16_of(self.net_off) << at(offset::NET_OFF)
+            | u64::from(self.proto) << at(offset::PROTO)
+            | u64::from(status) << at(offset::STATUS);
+        let w1 = u16_of(self.transport_off) << at(offset::TRANSPORT_OFF)
+            | u16_of(self.transport_hlen) << at(offset::TRANSPORT_HLEN)
+            | u16_of(self.seg_len) << at(offset::SEG_LEN)
+            | u64::from(self.flags) << at(offset::FLAGS)
+            | u64::from(shape) << at(offset::SHAPE);
         let w2 = u64::from(u32::try_from(caplen).unwrap_or(u32::MAX));
         out[0..8].copy_from_slice(&w0.to_le_bytes());
         out[8..16].copy_from_slice(&w1.to_le_bytes());
@@ -183,17 +222,28 @@ impl Structure {
     }
 }
 
-/// DLT values (as libpcap reports them).
-mod dlt {
+/// DLT values (as libpcap reports them): those the pass maps, and the others sessions name
+/// (`crate::capture::devices`).
+pub mod dlt {
     pub const NULL: i32 = 0;
     pub const ETHERNET: i32 = 1;
+    pub const PPP: i32 = 9;
+    /// DLT_RAW on Linux.
     pub const RAW: i32 = 12;
+    /// DLT_RAW on OpenBSD.
     pub const RAW_OPENBSD: i32 = 14;
+    pub const PPP_HDLC: i32 = 50;
+    /// LINKTYPE_RAW as files say it (libpcap maps it to DLT_RAW).
     pub const RAW_FILE: i32 = 101;
+    pub const C_HDLC: i32 = 104;
+    pub const IEEE802_11: i32 = 105;
     pub const LOOP: i32 = 108;
     pub const LINUX_SLL: i32 = 113;
+    pub const IEEE802_11_RADIO: i32 = 127;
+    pub const PPI: i32 = 192;
     pub const IPV4: i32 = 228;
     pub const IPV6: i32 = 229;
+    pub const NFLOG: i32 = 239;
     pub const LINUX_SLL2: i32 = 276;
 }
 
@@ -513,287 +563,4 @@ fn transport(s: &mut Structure, data: &[u8], proto: u8, off: usize, seg_len: usi
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn eth(ethertype: u16, payload: &[u8]) -> Vec<u8> {
-        let mut v = vec![0u8; 12];
-        v.extend_from_slice(&ethertype.to_be_bytes());
-        v.extend_from_slice(payload);
-        v
-    }
-
-    fn ipv4_header(proto: u8, total: u16, frag: u16) -> Vec<u8> {
-        let mut h = vec![
-            0x45, 0, 0, 0, 0, 1, 0, 0, 64, proto, 0, 0, 127, 0, 0, 1, 127, 0, 0, 1,
-        ];
-        h[2..4].copy_from_slice(&total.to_be_bytes());
-        h[6..8].copy_from_slice(&frag.to_be_bytes());
-        h
-    }
-
-    fn tcp_header(options: &[u8]) -> Vec<u8> {
-        let hl = 20 + options.len();
-        let mut h = vec![0u8; 20];
-        h[0..2].copy_from_slice(&1234u16.to_be_bytes());
-        h[2..4].copy_from_slice(&80u16.to_be_bytes());
-        h[12] = ((hl / 4) as u8) << 4;
-        h[13] = 0x18;
-        h.extend_from_slice(options);
-        h
-    }
-
-    fn tcp4(options: &[u8], data: &[u8]) -> Vec<u8> {
-        let tcp = tcp_header(options);
-        let total = 20 + tcp.len() + data.len();
-        let mut p = ipv4_header(6, total as u16, 0x4000);
-        p.extend_from_slice(&tcp);
-        p.extend_from_slice(data);
-        eth(0x0800, &p)
-    }
-
-    #[test]
-    fn ethernet_ipv4_tcp() {
-        let ts = [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2];
-        let p = tcp4(&ts, b"hello");
-        let s = structure(1, &p);
-        assert_eq!(s.status, status::OK);
-        assert_eq!(
-            (s.link, s.net, s.net_off, s.proto),
-            (link::ETHERNET, net::IPV4, 14, 6)
-        );
-        assert_eq!((s.transport_off, s.transport_hlen, s.seg_len), (34, 32, 37));
-        assert_eq!(
-            s.flags,
-            flags::TRANSPORT | flags::USUAL_TCP_OPTIONS,
-            "flags {:#x}",
-            s.flags
-        );
-        let mut m = [0u8; MAP_LEN];
-        s.encode(p.len(), &mut m);
-        assert_eq!(&m[..4], &[MAGIC, link::ETHERNET, 0, net::IPV4]);
-        assert_eq!(u16::from_le_bytes([m[8], m[9]]), 34);
-        assert_eq!(
-            u32::from_le_bytes([m[16], m[17], m[18], m[19]]) as usize,
-            p.len()
-        );
-        assert_eq!(&m[20..24], &[0, 0, 0, 0]);
-    }
-
-    #[test]
-    fn shapes() {
-        let ts = [1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2];
-        let p = tcp4(&ts, b"x");
-        assert_eq!(
-            structure(1, &p).shape(),
-            shape::SIMPLE | shape::ETHERNET | shape::TCP
-        );
-        assert_eq!(structure(12, &p[14..]).shape(), shape::SIMPLE | shape::TCP);
-        // SACK blocks, a later fragment, a VLAN tag, a truncated header: not simple.
-        assert_eq!(
-            structure(1, &tcp4(&[1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2], b"")).shape(),
-            0
-        );
-        let mut frag = p.clone();
-        frag[20..22].copy_from_slice(&0x0010u16.to_be_bytes());
-        assert_eq!(structure(1, &frag).shape(), 0);
-        let mut tagged = p[..12].to_vec();
-        tagged.extend_from_slice(&[0x81, 0, 0, 1]);
-        tagged.extend_from_slice(&p[12..]);
-        assert_eq!(structure(1, &tagged).shape(), 0);
-        assert_eq!(structure(1, &p[..40]).shape(), 0);
-        let mut m = [0u8; MAP_LEN];
-        structure(1, &p).encode(p.len(), &mut m);
-        assert_eq!(m[15], shape::SIMPLE | shape::ETHERNET | shape::TCP);
-    }
-
-    #[test]
-    fn usual_options_agree_with_etherparse() {
-        use etherparse::{TcpOptionElement, TcpOptionsIterator};
-        // Every option string of up to 4 bytes over an alphabet of interesting bytes, and a few
-        // longer real ones.
-        let alphabet = [0u8, 1, 2, 3, 4, 5, 8, 10, 12, 0xff];
-        let mut cases: Vec<Vec<u8>> = vec![
-            vec![
-                2, 4, 5, 0xb4, 4, 2, 8, 10, 0, 0, 0, 1, 0, 0, 0, 0, 1, 3, 3, 7,
-            ],
-            vec![1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2],
-            vec![1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2],
-            vec![8, 10, 0, 0, 0, 1, 0, 0, 0],
-        ];
-        for a in alphabet {
-            for b in alphabet {
-                for c in alphabet {
-                    for d in alphabet {
-                        cases.push(vec![a, b, c, d]);
-                    }
-                }
-                cases.push(vec![a, b]);
-            }
-        }
-        for opts in &cases {
-            let theirs = TcpOptionsIterator::from_slice(opts).all(|o| {
-                matches!(
-                    o,
-                    Ok(TcpOptionElement::Noop
-                        | TcpOptionElement::MaximumSegmentSize(_)
-                        | TcpOptionElement::WindowScale(_)
-                        | TcpOptionElement::SelectiveAcknowledgementPermitted
-                        | TcpOptionElement::Timestamp(_, _))
-                )
-            });
-            assert_eq!(usual_tcp_options(opts), theirs, "options {opts:?}");
-        }
-    }
-
-    #[test]
-    fn unusual_tcp_options_are_flagged() {
-        // SACK block: valid, but not one of the usual options.
-        let sack = [1, 1, 5, 10, 0, 0, 0, 1, 0, 0, 0, 2];
-        let s = structure(1, &tcp4(&sack, b""));
-        assert_eq!(s.status, status::OK);
-        assert_eq!(s.flags & flags::USUAL_TCP_OPTIONS, 0);
-        // Unknown kind 254 with a length byte.
-        let s = structure(1, &tcp4(&[254, 4, 0, 0], b""));
-        assert_eq!(s.flags & flags::USUAL_TCP_OPTIONS, 0);
-        // MSS with a wrong length.
-        let s = structure(1, &tcp4(&[2, 3, 0, 0], b""));
-        assert_eq!(s.flags & flags::USUAL_TCP_OPTIONS, 0);
-    }
-
-    #[test]
-    fn truncation_is_reported_at_the_layer_that_stops() {
-        let p = tcp4(&[], b"data");
-        assert_eq!(structure(1, &p[..10]).status, status::LINK_TRUNCATED);
-        assert_eq!(structure(1, &p[..20]).status, status::NET_TRUNCATED);
-        assert_eq!(structure(1, &p[..40]).status, status::TRANSPORT_TRUNCATED);
-        assert_eq!(structure(1, &p[..54]).status, status::OK);
-    }
-
-    #[test]
-    fn ipv4_lengths_and_fragments() {
-        // Total length below the header length.
-        let mut p = tcp4(&[], b"");
-        p[16..18].copy_from_slice(&10u16.to_be_bytes());
-        assert_eq!(structure(1, &p).status, status::NET_MALFORMED);
-        // Total length 0 (offloaded segment): the rest of the capture.
-        let mut p = tcp4(&[], b"abcd");
-        p[16..18].copy_from_slice(&0u16.to_be_bytes());
-        let s = structure(1, &p);
-        assert_eq!((s.status, s.seg_len), (status::OK, 24));
-        assert_ne!(s.flags & flags::LENGTH_FROM_CAPTURE, 0);
-        // First fragment: the transport header is there and mapped.
-        let mut p = tcp4(&[], b"abcd");
-        p[20..22].copy_from_slice(&0x2000u16.to_be_bytes());
-        let s = structure(1, &p);
-        assert_eq!(s.status, status::OK);
-        assert_eq!(
-            s.flags & (flags::TRANSPORT | flags::MORE_FRAGMENTS),
-            flags::TRANSPORT | flags::MORE_FRAGMENTS
-        );
-        // Later fragment: no transport header.
-        p[20..22].copy_from_slice(&0x0010u16.to_be_bytes());
-        let s = structure(1, &p);
-        assert_eq!(
-            s.flags & (flags::TRANSPORT | flags::FRAGMENT),
-            flags::FRAGMENT
-        );
-    }
-
-    #[test]
-    fn vlan_stacks() {
-        let inner = tcp4(&[], b"x");
-        let mut p = inner[..12].to_vec();
-        p.extend_from_slice(&[0x88, 0xa8, 0, 10, 0x81, 0x00, 0, 20]);
-        p.extend_from_slice(&inner[12..]);
-        let s = structure(1, &p);
-        assert_eq!(
-            (s.status, s.vlan_tags, s.net_off, s.transport_off),
-            (status::OK, 2, 22, 42)
-        );
-        // Nine tags: too many.
-        let mut p = inner[..12].to_vec();
-        for _ in 0..9 {
-            p.extend_from_slice(&[0x81, 0x00, 0, 1]);
-        }
-        p.extend_from_slice(&inner[12..]);
-        assert_eq!(structure(1, &p).status, status::LINK_MALFORMED);
-    }
-
-    #[test]
-    fn ipv6_with_extension_headers() {
-        let mut ip6 = vec![0x60, 0, 0, 0, 0, 0, 0, 64];
-        ip6.extend_from_slice(&[0u8; 32]);
-        // Hop-by-hop (8 bytes) then a fragment header (first fragment) then UDP.
-        let mut p = ip6.clone();
-        p[6] = 0;
-        p.extend_from_slice(&[44, 0, 1, 4, 0, 0, 0, 0]);
-        p.extend_from_slice(&[17, 0, 0, 1, 0, 0, 0, 7]);
-        p.extend_from_slice(&[0, 53, 0, 53, 0, 12, 0, 0, 1, 2, 3, 4]);
-        let plen = (p.len() - 40) as u16;
-        p[4..6].copy_from_slice(&plen.to_be_bytes());
-        let s = structure(229, &p);
-        assert_eq!(s.status, status::OK);
-        assert_eq!(
-            (s.net, s.proto, s.transport_off, s.seg_len),
-            (net::IPV6, 17, 56, 12)
-        );
-        assert_ne!(s.flags & flags::IPV6_EXTS, 0);
-        assert_ne!(s.flags & flags::MORE_FRAGMENTS, 0);
-        // Cut inside the fragment header.
-        assert_eq!(structure(229, &p[..52]).status, status::EXT_TRUNCATED);
-        // Plain IPv6 + TCP over raw IP.
-        let mut p = ip6.clone();
-        p[6] = 6;
-        p.extend_from_slice(&tcp_header(&[]));
-        p[4..6].copy_from_slice(&20u16.to_be_bytes());
-        let s = structure(12, &p);
-        assert_eq!(
-            (s.status, s.link, s.transport_off, s.transport_hlen),
-            (status::OK, link::IP, 40, 20)
-        );
-    }
-
-    #[test]
-    fn other_link_types() {
-        let inner = tcp4(&[], b"");
-        let ip = &inner[14..];
-        let mut null = vec![2, 0, 0, 0];
-        null.extend_from_slice(ip);
-        assert_eq!(structure(0, &null).transport_off, 24);
-        let mut lp = vec![0, 0, 0, 2];
-        lp.extend_from_slice(ip);
-        assert_eq!(structure(108, &lp).net, net::IPV4);
-        lp[3] = 99;
-        assert_eq!(structure(108, &lp).status, status::LINK_MALFORMED);
-        let mut sll = vec![0u8; 14];
-        sll.extend_from_slice(&[0x08, 0x00]);
-        sll.extend_from_slice(ip);
-        assert_eq!(structure(113, &sll).transport_off, 36);
-        let mut sll2 = vec![0x08, 0x00];
-        sll2.extend_from_slice(&[0u8; 18]);
-        sll2.extend_from_slice(ip);
-        assert_eq!(structure(276, &sll2).transport_off, 40);
-        assert_eq!(structure(127, &inner).status, status::UNSUPPORTED);
-        let arp = eth(0x0806, &[0, 1, 8, 0, 6, 4, 0, 1]);
-        assert_eq!(structure(1, &arp).status, status::NET_TRUNCATED);
-    }
-
-    #[test]
-    fn every_cut_of_every_shape_is_safe() {
-        let shapes = [
-            tcp4(&[1, 1, 8, 10, 0, 0, 0, 1, 0, 0, 0, 2], b"payload"),
-            tcp4(&[], b""),
-        ];
-        for p in &shapes {
-            for dlt in [0, 1, 12, 108, 113, 228, 229, 276, 127] {
-                for cut in 0..=p.len() {
-                    let s = structure(dlt, &p[..cut]);
-                    if s.flags & flags::TRANSPORT != 0 {
-                        assert!(s.transport_off + s.transport_hlen <= cut);
-                    }
-                }
-            }
-        }
-    }
-}
+mod tests;

@@ -24,7 +24,10 @@ function waitFor(cond, ms, what) {
   return new Promise((resolve, reject) => {
     (function poll() {
       if (cond()) return resolve();
-      if (Date.now() > deadline) return reject(new Error('timed out waiting for ' + (what || 'condition')));
+      if (Date.now() > deadline) {
+        const text = typeof what === 'function' ? what() : what;
+        return reject(new Error('timed out waiting for ' + (text || 'condition')));
+      }
       setTimeout(poll, 5);
     })();
   });

@@ -1,7 +1,7 @@
 // A TypeScript program written against `pcap` as a user would: it must compile with `strict`
 // (__test__/types.test.js runs `tsc -p __test__/types`). It is type-checked only, never run.
 import pcap = require('pcap');
-import type { DecodedPacket, PcapError, PcapSession, TCPSession, TCPDirection } from 'pcap';
+import type { DecodedPacket, DecodeFunction, LayerByName, PcapError, PcapSession, TCPSession, TCPDirection } from 'pcap';
 import IPv4 = require('pcap/decode/ipv4');
 import IPv6 = require('pcap/decode/ipv6');
 import TCP = require('pcap/decode/tcp');
@@ -212,6 +212,24 @@ function ipOf(pkt: DecodedPacket): IPv4 | IPv6 | undefined {
     return undefined;
 }
 
+// The first layer of a kind, by node_pcap's decoderName.
+function find<N extends keyof LayerByName>(pkt: DecodedPacket, name: N): LayerByName[N] | undefined {
+    let layer: unknown = pkt.payload;
+    for (let depth = 0; depth < 8 && layer; depth++) {
+        if ((layer as { decoderName?: unknown }).decoderName === name) return layer as LayerByName[N];
+        layer = (layer as { payload?: unknown }).payload;
+    }
+    return undefined;
+}
+
+// Each LayerByName key is its class's decoderName (a wrong key or class does not compile).
+const decoderNames: { [N in keyof LayerByName]: LayerByName[N]['decoderName'] } = {
+    'ethernet-packet': 'ethernet-packet', 'null-packet': 'null-packet', 'ssl-packet': 'ssl-packet',
+    'sll2-packet': 'sll2-packet', 'ssl-addr': 'ssl-addr', vlan: 'vlan', llc: 'llc', arp: 'arp', ipv4: 'ipv4',
+    'ipv4-addr': 'ipv4-addr', ipv6: 'ipv6', 'ipv6-addr': 'ipv6-addr', tcp: 'tcp', udp: 'udp', icmp: 'icmp',
+    icmpv6: 'icmpv6', igmp: 'igmp', dns: 'dns',
+};
+
 // ---------------------------------------------------------------------------
 // Live capture
 
@@ -241,7 +259,7 @@ function live(device: string | undefined, signal: AbortSignal): PcapSession | nu
     }
     const perPair = new Map<string, number>();
     session.on('packet', (raw) => {
-        const pkt = pcap.decode.packet(raw);
+        const pkt: DecodedPacket = pcap.decode.packet(raw); // decode.packet returns any, as node_pcap's
         tracker.track_packet(pkt);
         const ip = ipOf(pkt);
         if (ip) {
@@ -256,8 +274,10 @@ function live(device: string | undefined, signal: AbortSignal): PcapSession | nu
     });
     const timer = setInterval(() => {
         if (!session.opened) return clearInterval(timer);
-        const { ps_recv, ps_drop, ps_ifdrop, app_drop } = session.stats();
-        console.log(`${ps_recv} received, ${ps_drop + ps_ifdrop} dropped by the kernel, ${app_drop} by us; ` +
+        const { ps_recv, ps_drop, ps_ifdrop, app_drop, outfile_written } = session.stats();
+        const saved: number = outfile_written === undefined ? 0 : outfile_written;
+        const lost: number = app_drop + (session.stats().outfile_dropped ?? 0);
+        console.log(`${ps_recv} received, ${ps_drop + ps_ifdrop} dropped by the kernel, ${lost} by us, ${saved} saved; ` +
             `${tracker.expire()} idle sessions expired, ${Object.keys(tracker.sessions).length} open`);
     }, 5000);
     timer.unref();
@@ -273,7 +293,7 @@ async function extractHttp(path: string, out: string, limit: number): Promise<nu
     let written = 0;
     try {
         for await (const raw of file) {
-            const pkt = pcap.decode.packet(raw);
+            const pkt: DecodedPacket = pcap.decode.packet(raw);
             if (pkt.pcap_header.caplen < pkt.pcap_header.len) continue; // cut by the snap length
             tracker.track_packet(pkt);
             writer.write(raw);
@@ -311,7 +331,8 @@ function writeSynthetic(path: string): void {
     const frame = Buffer.from('ffffffffffff00112233445508060001080006040001001122334455c0a80001000000000000c0a80002', 'hex');
     const w = new pcap.PcapWriter(path, { link_type: 1 });
     w.write(frame); // stamped now
-    const decoded = pcap.decode(frame); // a bare Buffer is an Ethernet frame
+    const decodeFrame: DecodeFunction = pcap.decode; // the same function, with its precise result
+    const decoded = decodeFrame(frame); // a bare Buffer is an Ethernet frame
     if (decoded.payload.payload instanceof Arp) console.log(String(decoded.payload.payload.sender_pa));
     w.write(new pcap.PacketWithHeader(frame, Buffer.alloc(16), 'LINKTYPE_ETHERNET'));
     w.flush();
@@ -334,6 +355,8 @@ async function main(): Promise<void> {
     await slowConsumer('trace.pcapng', async (pkt) => {
         const ip = ipOf(pkt);
         if (ip instanceof IPv6 && ip.payload instanceof TCP) await new Promise((r) => setTimeout(r, 1));
+        const udp = find(pkt, 'udp');
+        if (udp && udp.dport === 53) console.log(dnsSummary(new DNS().decode(udp.data, 0)), Object.keys(decoderNames).length);
     });
     writeSynthetic('/tmp/synthetic.pcap');
     console.log(n, session?.isPaused(), http.stats.requests, http.stats.responses);

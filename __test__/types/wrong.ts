@@ -2,7 +2,7 @@
 // else may fail (__test__/types.test.js compiles this file on its own with tsconfig.wrong.json).
 // If the declarations degrade to `any`, these stop failing and the test fails.
 import pcap = require('pcap');
-import type { DecodedPacket } from 'pcap';
+import type { DecodedPacket, DecodeFunction, LayerByName } from 'pcap';
 import { TCP as TCPType } from 'pcap';
 import IPv4 = require('pcap/decode/ipv4');
 import DNS = require('pcap/decode/dns');
@@ -51,3 +51,15 @@ pcap.createWriter('/tmp/x.pcap', { link_type: 'ETHERNET' }); // expect TS2322
 const http = new pcap.HTTPTracker(tracker);
 http.on('http reqest', () => {}); // expect TS2345
 http.on('http response', (_s, ex) => console.log(ex.response.status_code)); // expect TS18047
+
+// The precise types, once stated: decode.packet returns any (node_pcap 3.1.0's type), not its callers.
+session.on('packet', (raw) => {
+    const typed: DecodedPacket = pcap.decode.packet(raw);
+    console.log(typed.payload.payload); // expect TS18047
+    const precise: DecodeFunction = pcap.decode;
+    console.log(precise(raw.buf).payload.payload.ttl); // expect TS2531 TS2339
+    const tcp: LayerByName['tcp'] = typed.payload; // expect TS2322
+    console.log(tcp);
+    const decodedOnly: Parameters<typeof tracker.track_packet>[0] = raw; // expect TS2739
+    tracker.track_packet(decodedOnly);
+});

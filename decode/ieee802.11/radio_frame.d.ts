@@ -44,7 +44,7 @@ declare class RadioFrame {
     /** 802.11 frames have no `payload` (see `llc`): always undefined, so that `pkt.payload?.payload` type-checks on any link. */
     readonly payload?: undefined;
     /** No decoderName (as node_pcap): always undefined. */
-    readonly decoderName?: undefined;
+    readonly decoderName?: never;
     /** Decodes at `offset` and emits `radio-frame`; returns `this`. */
     decode(raw_packet: Buffer, offset: number): this;
 }

@@ -1,6 +1,7 @@
 'use strict';
 // IEEE 802.11 MAC frame header.
 var internal = require('../_internal');
+var emitRadioFrame = internal.emitterFor('radio-frame');
 var EthernetAddr = require('../ethernet_addr');
 var LogicalLinkControl = require('../llc_packet');
 var RadioBeaconFrame = require('./radio_beacon_frame');
@@ -77,7 +78,7 @@ RadioFrame.prototype.decode = function (raw_packet, offset) {
     this._decodeData(r, offset, avail);
   }
 
-  if (this.emitter) { this.emitter.emit('radio-frame', this); }
+  if (this.emitter) { emitRadioFrame(this.emitter, this); }
   return this;
 };
 

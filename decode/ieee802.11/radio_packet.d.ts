@@ -22,7 +22,7 @@ declare class RadioPacket {
     /** Radiotap has no `payload` (see `ieee802_11Frame`): always undefined, so that `pkt.payload?.payload` type-checks on any link. */
     readonly payload?: undefined;
     /** No decoderName (as node_pcap): always undefined. */
-    readonly decoderName?: undefined;
+    readonly decoderName?: never;
     /** Decodes at `offset` and emits `radio-packet`; returns `this`. */
     decode(raw_packet: Buffer, offset: number, options?: RadioPacket.Options): this;
     /** The default cache of decoding plans, keyed by the bitmap words. */

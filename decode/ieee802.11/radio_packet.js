@@ -1,6 +1,7 @@
 'use strict';
 // Radiotap header (LINKTYPE_IEEE802_11_RADIO, 127). https://www.radiotap.org
 var internal = require('../_internal');
+var emitRadioPacket = internal.emitterFor('radio-packet');
 var RadioFrame = require('./radio_frame');
 var radiotap_fields = require('./radiotap_fields.json');
 
@@ -76,7 +77,7 @@ RadioPacket.prototype.decode = function (raw_packet, offset, options) {
   }
   if (error !== null) { this._error = error; }
 
-  if (this.emitter) { this.emitter.emit('radio-packet', this); }
+  if (this.emitter) { emitRadioPacket(this.emitter, this); }
   return this;
 };
 

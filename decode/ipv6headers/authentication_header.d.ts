@@ -18,7 +18,7 @@ declare class AuthenticationHeader {
     /** A non-enumerable property, present when an emitter was given. */
     readonly emitter?: EventEmitter;
     /** Always undefined. */
-    readonly decoderName?: undefined;
+    readonly decoderName?: never;
     decode(raw_packet: Buffer, offset: number, len?: number): this;
     toString(): string;
 }

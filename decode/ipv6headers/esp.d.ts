@@ -13,7 +13,7 @@ declare class ESP {
     /** A non-enumerable property, present when an emitter was given. */
     readonly emitter?: EventEmitter;
     /** Always undefined. */
-    readonly decoderName?: undefined;
+    readonly decoderName?: never;
     decode(raw_packet: Buffer, offset: number, len?: number): this;
     /** `spi N seq N len N` */
     toString(): string;

@@ -20,8 +20,8 @@ declare class HeaderExtension {
     _error?: string;
     /** A non-enumerable property, present when an emitter was given. */
     readonly emitter?: EventEmitter;
-    /** No decoderName (as node_pcap): always undefined. Lets `payload.decoderName` narrow a union. */
-    readonly decoderName?: undefined;
+    /** No decoderName (as node_pcap): always undefined. `never`, not `undefined`, so that `payload.decoderName` narrows a union with `strictNullChecks` off too. */
+    readonly decoderName?: never;
     decode(raw_packet: Buffer, offset: number, len?: number): this;
     toString(): string;
 }

@@ -7,7 +7,7 @@ declare class NoNext {
     /** A message when bytes remain after the header chain. */
     _error: string | undefined;
     /** Always undefined. */
-    readonly decoderName?: undefined;
+    readonly decoderName?: never;
     decode(raw_packet: Buffer, offset: number, len?: number): this;
     /** Always `""`. */
     toString(): string;

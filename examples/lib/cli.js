@@ -4,6 +4,7 @@
 // one-line errors with the error code, and a clean stop on Ctrl-C / SIGTERM / end of file.
 
 const path = require('path');
+const { escapeText } = require('./escape');
 
 // The examples ship inside the package: load it from there (a copy of a tool elsewhere
 // would use require('pcap')).
@@ -82,10 +83,11 @@ function helpText(usage, description, table) {
   return lines.join('\n') + '\n';
 }
 
-// Formats an error as one line: "prog: CODE: message" (the package's errors have a code).
+// Formats an error as one line: "prog: CODE: message" (the package's errors have a code), its
+// control characters escaped (a message may quote a path or packet bytes).
 function errorLine(prog, err) {
   const msg = String(err && err.message !== undefined ? err.message : err).replace(/\s*\n\s*/g, ' ');
-  return prog + ': ' + (err && err.code ? err.code + ': ' : '') + msg;
+  return prog + ': ' + (err && err.code ? err.code + ': ' : '') + escapeText(msg);
 }
 
 // Runs a tool: main(ctx) sets things up; errors thrown there end the process with one line.

@@ -7,11 +7,8 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 
-use crate::capture::{
-    self, Core, LiveConfig, OfflineConfig, Prepared, Waker, DEFAULT_APP_BUFFER_BYTES,
-    DEFAULT_BATCH_BYTES,
-};
-use crate::error::{CapError, PERM_HINT};
+use crate::capture::{self, options, Core, Injector, LiveConfig, OfflineConfig, Prepared, Waker};
+use crate::error::CapError;
 use crate::queue::{Finish, Pool, Take, RECORD_HEADER};
 use crate::structure::{self, MAP_LEN};
 use crate::writer::Writer;
@@ -19,9 +16,30 @@ use crate::writer::Writer;
 /// The wake-up call from the capture thread: no arguments, the callee handles no error argument.
 type WakeFn = ThreadsafeFunction<(), Unknown<'static>, (), Status, false>;
 
-fn js_error(e: CapError) -> Error {
-    // JavaScript (lib/errors.js) turns the "[CODE] message" form into an Error with `code`.
-    Error::new(Status::GenericFailure, e.to_string())
+/// The `code` of an Error thrown to JavaScript: this package's (`EPERM`, `ENODEV`, ...; see
+/// `crate::error`) or, for a failure of Node-API itself, napi's status name.
+pub enum Code {
+    Capture(&'static str),
+    Napi(Status),
+}
+
+impl AsRef<str> for Code {
+    fn as_ref(&self) -> &str {
+        match self {
+            Code::Capture(code) => code,
+            Code::Napi(status) => status.as_ref(),
+        }
+    }
+}
+
+/// A capture error as JavaScript receives it: an Error with `code` and the message.
+fn js_error(e: CapError) -> Error<Code> {
+    Error::new(Code::Capture(e.code), e.message)
+}
+
+/// A Node-API failure, keeping napi's status as the code.
+fn napi_error(e: Error) -> Error<Code> {
+    Error::new(Code::Napi(e.status), e.reason)
 }
 
 /// Hands a batch to JavaScript without copying; its block returns to the pool when the garbage
@@ -108,15 +126,42 @@ pub struct OfflineOptions {
     pub nanosecond: Option<bool>,
 }
 
+/// What `session.stats()` returns: node_pcap's `{ps_recv, ps_drop, ps_ifdrop}` (libpcap's
+/// counters; a file session counts the packets read as received) and `app_drop`, the packets a
+/// live session discarded because the application buffer (`app_buffer_size`) was full.
+#[napi(object)]
+pub struct SessionStats {
+    #[napi(js_name = "ps_recv")]
+    pub ps_recv: f64,
+    #[napi(js_name = "ps_drop")]
+    pub ps_drop: f64,
+    #[napi(js_name = "ps_ifdrop")]
+    pub ps_ifdrop: f64,
+    #[napi(js_name = "app_drop")]
+    pub app_drop: f64,
+    /// With an `outfile`: packets whose records reached it (whole records: after a write error
+    /// the file holds exactly these).
+    #[napi(js_name = "outfile_written")]
+    pub outfile_written: Option<f64>,
+    /// With an `outfile`: packets read but not in it because of a write error.
+    #[napi(js_name = "outfile_dropped")]
+    pub outfile_dropped: Option<f64>,
+}
+
+/// A write error of a session's `outfile`, delivered by `take` in its place among the batches.
+#[napi(object)]
+pub struct OutfileFault {
+    pub code: String,
+    pub message: String,
+}
+
 /// One capture session: a libpcap handle read by its own thread.
 #[napi]
 pub struct NativeSession {
     core: Option<Arc<Core>>,
     link_type: i32,
-    live: bool,
-    device: String,
     warnings: Vec<String>,
-    injector: Option<pcap::Capture<pcap::Active>>,
+    injector: Injector,
 }
 
 impl NativeSession {
@@ -124,23 +169,26 @@ impl NativeSession {
         prepared: Prepared,
         device: String,
         on_wake: Function<'_, (), Unknown<'static>>,
-    ) -> Result<Self> {
+    ) -> Result<Self, Code> {
         let live = prepared.is_live();
+        let injector = if live {
+            Injector::live(&device)
+        } else {
+            Injector::offline()
+        };
         let link_type = prepared.link_type;
         let warnings = prepared.warnings.clone();
-        let waker = make_waker(on_wake)?;
+        let waker = make_waker(on_wake).map_err(napi_error)?;
         let core = prepared.start(waker).map_err(js_error)?;
         Ok(NativeSession {
             core: Some(core),
             link_type,
-            live,
-            device,
             warnings,
-            injector: None,
+            injector,
         })
     }
 
-    fn core(&self) -> Result<&Arc<Core>> {
+    fn core(&self) -> Result<&Arc<Core>, Code> {
         self.core
             .as_ref()
             .ok_or_else(|| js_error(CapError::new("ECLOSED", "pcap session already closed")))
@@ -154,18 +202,18 @@ impl NativeSession {
     pub fn open_live(
         options: LiveOptions,
         on_wake: Function<'_, (), Unknown<'static>>,
-    ) -> Result<Self> {
+    ) -> Result<Self, Code> {
         let cfg = LiveConfig {
             device: options.device.clone(),
             filter: options.filter.unwrap_or_default(),
-            buffer_size: i32_opt(options.buffer_size, 10 * 1024 * 1024),
-            snap_length: i32_opt(options.snap_length, 65535),
-            buffer_timeout_ms: i32_opt(options.buffer_timeout, 1000),
+            buffer_size: i32_opt(options.buffer_size, options::DEFAULT_BUFFER_SIZE),
+            snap_length: i32_opt(options.snap_length, options::DEFAULT_SNAP_LENGTH),
+            buffer_timeout_ms: i32_opt(options.buffer_timeout, options::DEFAULT_BUFFER_TIMEOUT_MS),
             monitor: options.monitor.unwrap_or(false),
-            promiscuous: options.promiscuous.unwrap_or(true),
+            promiscuous: options.promiscuous.unwrap_or(options::DEFAULT_PROMISCUOUS),
             outfile: options.outfile,
-            app_buffer_bytes: size_opt(options.app_buffer_size, DEFAULT_APP_BUFFER_BYTES),
-            batch_bytes: size_opt(options.batch_size, DEFAULT_BATCH_BYTES),
+            app_buffer_bytes: size_opt(options.app_buffer_size, options::DEFAULT_APP_BUFFER_BYTES),
+            batch_bytes: size_opt(options.batch_size, options::DEFAULT_BATCH_BYTES),
         };
         let prepared = capture::open_live(&cfg).map_err(js_error)?;
         Self::start(prepared, options.device, on_wake)
@@ -176,12 +224,12 @@ impl NativeSession {
     pub fn open_offline(
         options: OfflineOptions,
         on_wake: Function<'_, (), Unknown<'static>>,
-    ) -> Result<Self> {
+    ) -> Result<Self, Code> {
         let cfg = OfflineConfig {
             path: options.path.clone(),
             filter: options.filter.unwrap_or_default(),
             outfile: options.outfile,
-            batch_bytes: size_opt(options.batch_size, DEFAULT_BATCH_BYTES),
+            batch_bytes: size_opt(options.batch_size, options::DEFAULT_BATCH_BYTES),
             nanosecond: options.nanosecond.unwrap_or(false),
         };
         let prepared = capture::open_offline(&cfg).map_err(js_error)?;
@@ -200,25 +248,33 @@ impl NativeSession {
         self.warnings.clone()
     }
 
-    /// The next batch (a Buffer of records), `null` when none waits now, or a string when the
-    /// capture has ended: `""` for the end of a file or a close, otherwise the read error. After
-    /// a `null` the next batch wakes JavaScript again, unless `polling` (then call again soon).
+    /// The next batch (a Buffer of records), `null` when none waits now, a string when the
+    /// capture has ended (`""` for the end of a file or a close, otherwise the read error), or
+    /// an `OutfileFault` `{code, message}` in the place of the packets the outfile failed at.
+    /// After a `null` the next batch wakes JavaScript again, unless `polling` (then call again
+    /// soon).
     #[napi]
     pub fn take<'env>(
         &self,
         env: &'env Env,
         polling: bool,
-    ) -> Result<Option<Either<BufferSlice<'env>, String>>> {
+    ) -> Result<Option<Either3<BufferSlice<'env>, String, OutfileFault>>, Code> {
         let Some(core) = self.core.as_ref() else {
             return Ok(None);
         };
         Ok(match core.queue.take(polling) {
-            Take::Batch(b) => Some(Either::A(batch_buffer(env, b.data, &core.pool)?)),
+            Take::Batch(b) => Some(match b.fault {
+                Some(e) => Either3::C(OutfileFault {
+                    code: e.code.to_string(),
+                    message: e.message,
+                }),
+                None => Either3::A(batch_buffer(env, b.data, &core.pool).map_err(napi_error)?),
+            }),
             Take::Empty => None,
             Take::Finished(Finish::Eof) | Take::Finished(Finish::Stopped) => {
-                Some(Either::B(String::new()))
+                Some(Either3::B(String::new()))
             }
-            Take::Finished(Finish::Error(msg)) => Some(Either::B(if msg.is_empty() {
+            Take::Finished(Finish::Error(msg)) => Some(Either3::B(if msg.is_empty() {
                 "read error".to_string()
             } else {
                 msg
@@ -241,66 +297,33 @@ impl NativeSession {
         if let Some(core) = self.core.take() {
             core.stop();
         }
-        self.injector = None;
+        self.injector.close();
     }
 
-    /// `[ps_recv, ps_drop, ps_ifdrop, app_drop, packets_read, queued_bytes]`.
+    /// node_pcap's counters plus the packets this package dropped (`SessionStats`).
     #[napi]
-    pub fn stats(&self) -> Result<Vec<f64>> {
+    pub fn stats(&self) -> Result<SessionStats, Code> {
         let core = self.core()?;
         let c = &core.queue.counters;
         let load =
             |a: &std::sync::atomic::AtomicU64| a.load(std::sync::atomic::Ordering::Relaxed) as f64;
-        let packets = load(&c.packets);
-        let recv = if core.live { load(&c.ps_recv) } else { packets };
-        Ok(vec![
-            recv,
-            load(&c.ps_drop),
-            load(&c.ps_ifdrop),
-            load(&c.app_drop),
-            packets,
-            core.queue.queued_bytes() as f64,
-        ])
+        let outfile = core.outfile.as_ref();
+        Ok(SessionStats {
+            outfile_written: outfile.map(|o| load(&o.written)),
+            outfile_dropped: outfile.map(|o| load(&o.dropped)),
+            // A file session counts the packets read.
+            ps_recv: load(if core.live { &c.ps_recv } else { &c.packets }),
+            ps_drop: load(&c.ps_drop),
+            ps_ifdrop: load(&c.ps_ifdrop),
+            app_drop: load(&c.app_drop),
+        })
     }
 
     /// Sends a raw frame on the session's device through a handle of its own.
     #[napi]
-    pub fn inject(&mut self, data: &[u8]) -> Result<()> {
+    pub fn inject(&mut self, data: &[u8]) -> Result<(), Code> {
         self.core()?;
-        if !self.live {
-            return Err(js_error(CapError::new(
-                "ENOTSUP",
-                "inject() needs a live session; this session reads a file",
-            )));
-        }
-        if self.injector.is_none() {
-            let device = self.device.as_str();
-            let mut cap = pcap::Capture::from_device(device)
-                .and_then(|c| c.snaplen(64).buffer_size(64 * 1024).timeout(1).open())
-                .map_err(|e| {
-                    let msg = crate::error::pcap_text(&e);
-                    js_error(if msg.to_ascii_lowercase().contains("permit") {
-                        CapError::new("EPERM", format!("{device}: {msg}; {PERM_HINT}"))
-                    } else {
-                        CapError::new(
-                            "EINJECT",
-                            format!("{device}: cannot open a send handle: {msg}"),
-                        )
-                    })
-                })?;
-            // The send handle must not queue what it receives.
-            let _ = cap.filter("less 1", true);
-            self.injector = Some(cap);
-        }
-        let Some(cap) = self.injector.as_mut() else {
-            return Err(js_error(CapError::new("EINJECT", "no send handle")));
-        };
-        cap.sendpacket(data).map_err(|e| {
-            js_error(CapError::new(
-                "EINJECT",
-                format!("Pcap inject failed: {}", crate::error::pcap_text(&e)),
-            ))
-        })
+        self.injector.send(data).map_err(js_error)
     }
 }
 
@@ -330,7 +353,7 @@ pub struct NativeAddress {
 }
 
 #[napi]
-pub fn find_all_devs() -> Result<Vec<NativeDevice>> {
+pub fn find_all_devs() -> Result<Vec<NativeDevice>, Code> {
     let devs = capture::find_all_devs().map_err(js_error)?;
     let s = |a: Option<std::net::IpAddr>| a.map(|x| x.to_string());
     Ok(devs
@@ -355,7 +378,7 @@ pub fn find_all_devs() -> Result<Vec<NativeDevice>> {
 
 /// node_pcap's default device rule, or `null`.
 #[napi]
-pub fn default_device() -> Result<Option<String>> {
+pub fn default_device() -> Result<Option<String>, Code> {
     let devs = capture::find_all_devs().map_err(js_error)?;
     Ok(capture::default_device(&devs))
 }
@@ -416,14 +439,21 @@ pub struct NativeWriter {
 #[napi]
 impl NativeWriter {
     #[napi(constructor)]
-    pub fn new(path: String, link_type: i32, snap_length: i32, nanosecond: bool) -> Result<Self> {
+    pub fn new(
+        path: String,
+        link_type: i32,
+        snap_length: i32,
+        nanosecond: bool,
+    ) -> Result<Self, Code> {
         Ok(NativeWriter {
             inner: Writer::create(&path, link_type, snap_length, nanosecond).map_err(js_error)?,
         })
     }
 
+    /// Writes one packet; the packets written so far (`Writer::packets_written`). Throws the
+    /// write error (this write's or an earlier one's).
     #[napi]
-    pub fn write(&mut self, tv_sec: f64, tv_usec: f64, len: f64, data: &[u8]) -> Result<()> {
+    pub fn write(&mut self, tv_sec: f64, tv_usec: f64, len: f64, data: &[u8]) -> Result<f64, Code> {
         let len = if len.is_finite() && len >= 0.0 {
             len.min(f64::from(u32::MAX)) as u32
         } else {
@@ -431,16 +461,32 @@ impl NativeWriter {
         };
         self.inner
             .write(tv_sec as i64, tv_usec as i64, len, data)
-            .map_err(js_error)
+            .map_err(js_error)?;
+        Ok(self.inner.packets_written() as f64)
     }
 
+    /// Writes out the buffer; throws the write error (this flush's or an earlier one's).
     #[napi]
-    pub fn flush(&mut self) -> Result<()> {
+    pub fn flush(&mut self) -> Result<(), Code> {
         self.inner.flush().map_err(js_error)
     }
 
+    /// Writes out the buffer, leaving an error for the next call to throw; the packets written.
     #[napi]
-    pub fn close(&mut self) -> Result<()> {
+    pub fn flush_quietly(&mut self) -> f64 {
+        self.inner.flush_quietly();
+        self.inner.packets_written() as f64
+    }
+
+    /// Flushes and closes; throws a write error not thrown before. Idempotent.
+    #[napi]
+    pub fn close(&mut self) -> Result<(), Code> {
         self.inner.close().map_err(js_error)
+    }
+
+    /// Packets in the file and buffered for it; after a write error, those in the file.
+    #[napi(getter)]
+    pub fn packets_written(&self) -> f64 {
+        self.inner.packets_written() as f64
     }
 }

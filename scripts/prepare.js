@@ -1,8 +1,11 @@
 'use strict';
 
-// `npm install` hook: builds the native addon from source with cargo. Works without dev
-// dependencies (when another project installs this package), so it does not use @napi-rs/cli;
-// `npm run build` does, and also regenerates binding.js/binding.d.ts.
+// `prepare` hook: `npm install` / `npm ci` in a checkout (npm runs `prepare` for the root project
+// only, never when another project installs the published package, which has no install script
+// and gets the prebuilt addon instead) builds the native addon from source with cargo, against
+// the system libpcap, as pcap.<platform>.node beside binding.js. It calls cargo itself (not
+// @napi-rs/cli) so that it can say in one line what is missing; `npm run build` uses the cli and
+// also regenerates binding.js/binding.d.ts. `npm run pack` makes the self-contained prebuilt.
 const { spawnSync } = require('child_process');
 const fs = require('fs');
 const path = require('path');
