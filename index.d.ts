@@ -448,6 +448,31 @@ export interface TCPTrackerOptions {
     timeWait?: number;
     /** Ended-session records kept for `timeWait` (default 16384). */
     maxClosed?: number;
+    /** Reassembly: out-of-order bytes held across all sessions (default 64 MiB; Infinity = no cap).
+     * Over it, the direction holding data longest gives up its first hole (`gap`, reason "total"). */
+    maxBufferedBytesTotal?: number;
+    /** Reassembly: out-of-order segments held across all sessions (default 65536; Infinity = no cap). */
+    maxBufferedSegmentsTotal?: number;
+}
+
+/** Why reassembly gave bytes up: cut by the snap length, over a per-direction limit, over a
+ * tracker-wide total, or still missing when the session ended. */
+export type TCPGapReason = 'snaplen' | 'limit' | 'total' | 'end';
+
+/** `tracker.stats()`. */
+export interface TCPTrackerStats {
+    /** Open sessions. */
+    sessions: number;
+    /** Out-of-order bytes and segments held now, and at most so far. */
+    bufferedBytes: number;
+    bufferedSegments: number;
+    peakBufferedBytes: number;
+    peakBufferedSegments: number;
+    /** `gap` events and their bytes, by reason. */
+    gaps: Record<TCPGapReason, number>;
+    gapBytes: Record<TCPGapReason, number>;
+    /** Sessions dropped, by reason. */
+    dropped: Record<TCPDropReason, number>;
 }
 
 export type TCPState = 'SYN_SENT' | 'SYN_RCVD' | 'ESTAB' | 'FIN_WAIT' | 'CLOSE_WAIT' | 'LAST_ACK' | 'CLOSING' | 'CLOSED';
@@ -473,8 +498,9 @@ export interface TCPSessionEvents extends HTTPEvents {
     end: [session: TCPSession];
     /** Dropped by `idleTimeout`, `maxSessions` or `tracker.close()`; also emitted on the tracker. */
     drop: [session: TCPSession, reason: TCPDropReason];
-    /** Reassembly only: `bytes` of `direction` that will never be delivered. */
-    gap: [session: TCPSession, direction: TCPDirection, bytes: number];
+    /** Reassembly only: `bytes` of `direction`, from sequence number `seq`, that will never be
+     * delivered; also emitted on the tracker. */
+    gap: [session: TCPSession, direction: TCPDirection, bytes: number, reason: TCPGapReason, seq: number];
 }
 
 /** Events of a TCPTracker. Session events are emitted on the session only (as node_pcap). */
@@ -482,6 +508,8 @@ export interface TCPTrackerEvents {
     /** A new session, after its first packet was tracked and before that packet's data is emitted. */
     session: [session: TCPSession];
     drop: [session: TCPSession, reason: TCPDropReason];
+    /** Reassembly only: as the session's `gap`. */
+    gap: [session: TCPSession, direction: TCPDirection, bytes: number, reason: TCPGapReason, seq: number];
 }
 
 /** `session.session_stats()`: times in seconds, keyed by sequence number. */
@@ -580,6 +608,8 @@ export declare class TCPTracker extends EventEmitter {
     expire(now?: number): number;
     /** End of input: flushes and drops every open session ("close"). The tracker stays usable. */
     close(): void;
+    /** Sessions, held out-of-order data, gaps and drops. */
+    stats(): TCPTrackerStats;
     // Listeners typed by TCPTrackerEvents (an unknown event name or a wrong listener does not compile).
     on<E extends keyof TCPTrackerEvents>(event: E, listener: (...args: TCPTrackerEvents[E]) => void): this;
     once<E extends keyof TCPTrackerEvents>(event: E, listener: (...args: TCPTrackerEvents[E]) => void): this;

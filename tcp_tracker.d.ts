@@ -9,5 +9,7 @@ export {
     TCPState,
     TCPDirection,
     TCPDropReason,
+    TCPGapReason,
+    TCPTrackerStats,
     DecodedPacketLike,
 } from './index';

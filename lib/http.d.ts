@@ -11,6 +11,12 @@ export interface HTTPTrackerOptions {
     maxPending?: number;
     /** Bytes held after an Upgrade/CONNECT request until its response (default 1 MiB). */
     maxHeldBytes?: number;
+    /** Requests waiting for their response, across all connections (default 65536). */
+    maxPendingTotal?: number;
+    /** Bytes of waiting heads, partial heads, chunk lines and held Upgrade/CONNECT bytes, across all
+     * connections (default 64 MiB). Over either total the connection holding something longest is
+     * dropped (`http drop`). */
+    maxBufferedTotal?: number;
     /** Also emit the events on the TCPSession, as node_pcap 2.x did (default true). */
     sessionEvents?: boolean;
     /** Options of the TCPTracker created when none is given (`reassemble` is always true). */
@@ -88,6 +94,8 @@ export interface HTTPEvents {
     'http unanswered': [session: TCPSession, exchange: HTTPExchange];
     /** Parsing of that direction stops. */
     'http error': [session: TCPSession, direction: TCPDirection, err: HTTPParseError];
+    /** A global limit was hit: nothing more of this connection is parsed. */
+    'http drop': [session: TCPSession, info: { reason: 'total'; bytes: number; pending: HTTPExchange[] }];
 }
 
 export interface HTTPTrackerStats {
@@ -96,6 +104,13 @@ export interface HTTPTrackerStats {
     responses: number;
     unanswered: number;
     errors: number;
+    /** Connections dropped by `maxPendingTotal`/`maxBufferedTotal`. */
+    dropped: number;
+    /** Requests waiting now, and bytes held now; their peaks. */
+    pending: number;
+    bufferedBytes: number;
+    peakPending: number;
+    peakBufferedBytes: number;
 }
 
 export declare class HTTPTracker extends EventEmitter {

@@ -56,6 +56,10 @@ tracker.on('session', (session) => {
         if (reason !== 'close') console.log(`${s.src} dropped (${reason}) in state ${s.state}`);
     });
 });
+tracker.on('gap', (session, direction, bytes, reason, seq) => {
+    const st = tracker.stats();
+    if (reason === 'total') console.warn(`${session.src} ${direction}: ${bytes} bytes from ${seq >>> 0} given up; ${st.bufferedBytes} held, ${st.gapBytes.total} given up in all`);
+});
 tracker.on('drop', (session, reason) => {
     if (reason === 'limit') console.warn(`too many sessions: dropped ${session.src}-${session.dst}`);
 });
