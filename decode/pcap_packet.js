@@ -24,6 +24,7 @@ var TV_SEC = L.RECORD_TV_SEC;
 var TV_USEC = L.RECORD_TV_USEC;
 var CAPLEN = L.RECORD_CAPLEN;
 var LEN = L.RECORD_LEN;
+var PCAP_HEADER = L.PCAP_HEADER;
 var MAP_SHAPE = L.MAP_SHAPE;
 var SHAPE_SIMPLE = L.SHAPE_SIMPLE;
 var nesting = internal.nesting;
@@ -38,7 +39,7 @@ function u32le(h, at) {
   return ((h[at + 3] << 24) >>> 0) + ((h[at + 2] << 16) | (h[at + 1] << 8) | h[at]);
 }
 
-// The 16-byte per-packet header: tv_sec, tv_usec, caplen, len (u32 little-endian).
+// The PCAP_HEADER-byte per-packet header: tv_sec, tv_usec, caplen, len (u32 little-endian).
 function PcapHeader(raw_header) {
   var h = raw_header;
   this.tv_sec = u32le(h, TV_SEC);
@@ -48,9 +49,9 @@ function PcapHeader(raw_header) {
 }
 
 function syntheticHeader(length) {
-  var h = Buffer.alloc(16);
-  h.writeUInt32LE(length, 8);
-  h.writeUInt32LE(length, 12);
+  var h = Buffer.alloc(PCAP_HEADER);
+  h.writeUInt32LE(length, CAPLEN);
+  h.writeUInt32LE(length, LEN);
   return h;
 }
 
@@ -74,7 +75,7 @@ PcapPacket.prototype.decode = function (packet_with_header, options) {
     this.link_type = pwh.link_type;
     buf = pwh.buf;
     header = pwh.header;
-    if (!Buffer.isBuffer(header) || header.length < 16) {
+    if (!Buffer.isBuffer(header) || header.length < PCAP_HEADER) {
       header = syntheticHeader(buf.length);
     }
   } else {

@@ -8,7 +8,6 @@
 //! - [`writer`]: pcap file writing.
 //! - [`structure`]: the layer map of a packet (etherparse), which the JavaScript decoders build on.
 //! - [`flow`]: the flow meter (flow table, TCP health, hints) and its exporters.
-//! - [`mmap_reader`]: a zero-copy reader of classic pcap files (BPF through libpcap).
 //! - [`layout`]: the constants JavaScript reads, generated into `lib/layout.js`.
 //! - `napi`: the only module that knows about Node-API.
 
@@ -18,7 +17,6 @@ pub mod error;
 mod ffi;
 pub mod flow;
 pub mod layout;
-pub mod mmap_reader;
 pub mod pcapfile;
 pub mod queue;
 pub mod stdio;

@@ -216,6 +216,11 @@ impl BlockReader {
         })
     }
 
+    /// Whether records come with nanosecond timestamps.
+    pub fn nanosecond(&self) -> bool {
+        self.layout.want_nano
+    }
+
     /// Reads from the file into `dst` until it is full or the file ends. Returns the bytes read.
     fn read_into(&self, dst: *mut u8, cap: usize) -> Result<usize, String> {
         let mut got = 0usize;

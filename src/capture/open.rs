@@ -14,7 +14,6 @@ use crate::error::{
 };
 use crate::ffi;
 use crate::flow::pipeline::Pipeline;
-use crate::mmap_reader::MmapPcap;
 use crate::pcapfile::{self, BlockReader, Layout};
 use crate::stdio;
 use crate::stream::StreamHandle;
@@ -146,11 +145,12 @@ fn several_cpus() -> bool {
 }
 
 /// The in-place reader for `file` when libpcap would hand over its records unchanged (a classic
-/// pcap file, read without `outfile`), with `filter` compiled on libpcap's handle.
+/// pcap file, read without `outfile`), with `filter` compiled on libpcap's handle. Timestamps in
+/// nanoseconds or microseconds as `nanosecond` asks; `None`: as the file has them.
 fn blocks_reader(
     file: &OfflineFile,
     dlt: i32,
-    nanosecond: bool,
+    nanosecond: Option<bool>,
     filter: &str,
 ) -> Option<BlockReader> {
     if file.stream.is_some() {
@@ -172,7 +172,11 @@ fn blocks_reader(
     let head = pcapfile::file_head(&dup)?;
     // SAFETY: `p` is open.
     let snaplen = unsafe { ffi::pcap_snapshot(p) };
-    let layout = Layout::of(&head, dlt, snaplen, nanosecond)?;
+    let layout = Layout::of(&head, dlt, snaplen, nanosecond.unwrap_or(false))?;
+    let layout = Layout {
+        want_nano: nanosecond.unwrap_or(layout.file_nano),
+        ..layout
+    };
     // SAFETY: `p` is open for the whole call.
     unsafe { BlockReader::new(dup, layout, p, filter) }.ok()
 }
@@ -188,8 +192,9 @@ pub struct Prepared {
     pub(super) queue_bytes: usize,
     pub(super) flows: Option<Pipeline>,
     pub(super) packets: bool,
-    /// Flows only from a classic pcap file: read in place (`crate::mmap_reader`).
-    pub(super) mmap: Option<MmapPcap>,
+    /// Flows only from a classic pcap file: read in blocks (`crate::pcapfile`), its timestamps
+    /// as the file has them.
+    pub(super) flow_file: Option<BlockReader>,
     reader: ReaderMode,
 }
 
@@ -331,7 +336,7 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         queue_bytes: cfg.app_buffer_bytes,
         flows: flow_pipeline(&cfg.flows, link_type, false)?,
         packets: cfg.packets || cfg.flows.is_none(),
-        mmap: None,
+        flow_file: None,
         reader: ReaderMode::Thread,
     })
 }
@@ -385,21 +390,18 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
     }
     let (savefile, link_type) = configure(&mut file.cap, &cfg.filter, &cfg.outfile)?;
     let packets = cfg.packets || cfg.flows.is_none();
-    // Flows only, from a classic pcap file: read it in place (libpcap opened it above, which
-    // checked it and the filter).
-    let mut mmap = None;
-    if !packets && savefile.is_none() && file.stream.is_none() {
-        if let Ok(Some(mut m)) = MmapPcap::open(&cfg.path) {
-            if m.dlt == link_type && m.set_filter(&cfg.filter).is_ok() {
-                mmap = Some(m);
-            }
-        }
-    }
-    let nanosecond = mmap.as_ref().map_or(cfg.nanosecond, |m| m.nanosecond);
+    // Flows only, from a classic pcap file: read it in blocks (libpcap opened it above, which
+    // checked it and the filter), with `pread`: a file truncated meanwhile only ends early.
+    let flow_file = (!packets && savefile.is_none())
+        .then(|| blocks_reader(&file, link_type, None, &cfg.filter))
+        .flatten();
+    let nanosecond = flow_file
+        .as_ref()
+        .map_or(cfg.nanosecond, BlockReader::nanosecond);
     // Packets (no flow meter, no outfile) from a classic pcap file: read in place into the
     // batches (`crate::pcapfile`); the flow meter and the outfile take each packet from libpcap.
     let blocks = (savefile.is_none() && cfg.flows.is_none() && cfg.reader != ReaderMode::Libpcap)
-        .then(|| blocks_reader(&file, link_type, cfg.nanosecond, &cfg.filter))
+        .then(|| blocks_reader(&file, link_type, Some(cfg.nanosecond), &cfg.filter))
         .flatten();
     // The in-place reader has its own descriptor and filter: libpcap's handle closes here.
     let source = match blocks {
@@ -415,7 +417,7 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         queue_bytes: OFFLINE_QUEUE_BYTES,
         flows: flow_pipeline(&cfg.flows, link_type, nanosecond)?,
         packets,
-        mmap,
+        flow_file,
         reader: cfg.reader,
     })
 }

@@ -16,9 +16,8 @@ use super::flows::{flow_clock, lock_flows};
 use super::open::{Prepared, Source};
 use super::options::{MAX_BATCH_BYTES, MIN_BATCH_BYTES};
 use super::{Core, Waker};
-use crate::batch::{self, Batch, BatchBuilder, Pool, BATCH_HEADER};
+use crate::batch::{self, record, Batch, BatchBuilder, Pool, BATCH_HEADER};
 use crate::error::{pcap_text, CapError, CapResult};
-use crate::mmap_reader::{MmapPcap, Next};
 use crate::pcapfile::{BlockReader, Fill};
 use crate::queue::{Finish, Mode, Queue};
 use crate::stream::{Hook, StreamHandle};
@@ -50,7 +49,7 @@ impl Prepared {
             source,
             savefile,
             packets,
-            mmap,
+            flow_file,
             ..
         } = self;
         let thread_core = Arc::clone(&core);
@@ -84,8 +83,8 @@ impl Prepared {
                         let mut out =
                             Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossless);
                         out.packets = packets;
-                        if let Some(mut m) = mmap {
-                            let how = guarded(|| run_mmap(&mut m, &mut out));
+                        if let Some(mut f) = flow_file {
+                            let how = guarded(|| run_flow_file(&mut f, &mut out));
                             out.end(how);
                             return;
                         }
@@ -462,42 +461,48 @@ fn run_blocks<W: Waker>(
 /// Smallest room for records in a block.
 const RECORD_MIN: usize = 1024;
 
-/// Flows only from a mapped classic pcap file: records go straight from the mapping to the
-/// meter, 8,192 at a time under one lock of the pipeline.
-fn run_mmap<W: Waker>(m: &mut MmapPcap, out: &mut Reader<'_, W>) -> Finish {
+/// Bytes read per block by a flows-only session.
+const FLOW_BLOCK: usize = 256 * 1024;
+
+/// Flows only from a classic pcap file read in blocks (`crate::pcapfile`): each block's records
+/// go to the meter under one lock of the pipeline.
+fn run_flow_file<W: Waker>(file: &mut BlockReader, out: &mut Reader<'_, W>) -> Finish {
     let Some(flows) = out.core.flows.clone() else {
         return Finish::Eof;
     };
+    let mut block: Vec<u8> = Vec::with_capacity(FLOW_BLOCK);
     loop {
         if out.must_stop() {
             return Finish::Stopped;
         }
-        let mut end = None;
-        let mut n = 0u64;
-        {
-            let mut p = lock_flows(&flows);
-            while n < 8192 {
-                match m.next_record() {
-                    Next::Packet(r) => {
-                        n += 1;
-                        p.packet(i64::from(r.ts_sec), i64::from(r.ts_frac), r.len, r.data);
-                    }
-                    Next::End => {
-                        end = Some(Finish::Eof);
-                        break;
-                    }
-                    Next::Error(e) => {
-                        end = Some(Finish::Error(e));
-                        break;
+        block.clear();
+        let spare = block.spare_capacity_mut();
+        let cap = spare.len();
+        // SAFETY: `spare` is the vector's unused capacity, writable and owned here; the reader
+        // initialises the bytes it reports and nothing else touches the vector meanwhile.
+        let got = unsafe { file.fill(spare.as_mut_ptr().cast(), cap, u32::MAX) };
+        match got {
+            Fill::Records { packets, len } => {
+                // SAFETY: the reader wrote `len` bytes at the start of the capacity.
+                unsafe { block.set_len(len) };
+                {
+                    let mut p = lock_flows(&flows);
+                    for (at, caplen) in batch::walk(&block) {
+                        let field = |f: usize| {
+                            let b = &block[at + f..at + f + 4];
+                            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
+                        };
+                        let data = &block[at + record::DATA..at + record::DATA + caplen];
+                        let (sec, frac) = (field(record::TV_SEC), field(record::TV_USEC));
+                        p.packet(i64::from(sec), i64::from(frac), field(record::LEN), data);
                     }
                 }
+                out.unpublished += u64::from(packets);
+                out.flush();
             }
-        }
-        m.release_read_pages();
-        out.unpublished += n;
-        out.flush();
-        if let Some(how) = end {
-            return how;
+            Fill::NeedRoom(n) => block.reserve(n),
+            Fill::End => return Finish::Eof,
+            Fill::Error(e) => return Finish::Error(e),
         }
     }
 }

@@ -113,8 +113,8 @@ fn flows_only_and_flows_with_packets_give_the_same_flows() {
     cfg.packets = false;
     let prepared = open_offline(&cfg).expect("open");
     assert!(
-        prepared.mmap.is_some(),
-        "a classic pcap file is read in place"
+        prepared.flow_file.is_some(),
+        "a classic pcap file is read in blocks"
     );
     let (tx, rx) = mpsc::channel();
     let core = prepared.start(ChannelWaker(tx)).expect("start");
