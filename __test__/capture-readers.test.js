@@ -2,7 +2,8 @@
 
 // The ways a capture file is read (src/capture/open.rs ReaderMode): libpcap on the capture
 // thread, in place on the capture thread, in place on the JavaScript thread (the default, handed
-// to a capture thread once the packets are decoded if there are two CPUs); PCAP_READER forces one. Each gives tcpdump's packets, with filters and nanosecond timestamps;
+// to a capture thread once the packets are decoded if there are two CPUs); PCAP_READER forces
+// one. Each gives tcpdump's packets, with filters and nanosecond timestamps;
 // the JavaScript-thread reader keeps the process alive exactly as a thread does. Kept packets:
 // past a bound of held batch memory, packets arrive as copies of their own (src/batch.rs Held).
 const test = require('node:test');
