@@ -149,6 +149,27 @@ s.on('complete', () => console.log(JSON.stringify({ first, after: s.session.inli
     { first: true, after: true, n: 4000, sum: want.sum });
 });
 
+test('batch sizes: 256 KiB read inline by default, batch_size when given, 64 KiB on a thread', () => {
+  // The ArrayBuffer under raw.buf is the packet's batch (lib/session.js makes views into it).
+  const script = `
+const pcap = require(${JSON.stringify(ROOT)});
+const opts = JSON.parse(process.argv[2]);
+const s = pcap.createOfflineSession(process.argv[1], opts);
+const sizes = new Set();
+let n = 0;
+s.on('packet', (raw) => { n++; sizes.add(raw.buf.buffer.byteLength); });
+s.on('complete', () => console.log(JSON.stringify({ n, max: Math.max(...sizes) })));`;
+  const KiB = 1024;
+  // http-loopback.pcap is 2.6 MB: full batches of each size.
+  const inline = child('inline', script, [FILES[0], '{}']);
+  assert.strictEqual(inline.n, 4000);
+  assert.ok(inline.max > 255 * KiB && inline.max <= 257 * KiB, `inline default ${inline.max}`);
+  const given = child('inline', script, [FILES[0], '{"batch_size": 65536}']);
+  assert.ok(given.max > 63 * KiB && given.max <= 65 * KiB, `inline batch_size 65536: ${given.max}`);
+  const thread = child('thread', script, [FILES[0], '{}']);
+  assert.ok(thread.max > 63 * KiB && thread.max <= 65 * KiB, `thread default ${thread.max}`);
+});
+
 test('a file read on the JavaScript thread keeps the process alive while paused, and lets it exit when done', () => {
   const script = `
 const pcap = require(${JSON.stringify(ROOT)});

@@ -36,8 +36,9 @@ pub struct InlineFile {
     finished: Option<Finish>,
     /// Batch memory JavaScript holds.
     pub held: Arc<Held>,
-    /// Hand the file to a capture thread once its packets are decoded (`into_thread`).
-    promote: bool,
+    /// Hand the file to a capture thread once its packets are decoded (`into_thread`), which
+    /// reads batches of this size.
+    promote: Option<usize>,
 }
 
 /// What an [`InlineFile`] hands to the capture thread that takes it over.
@@ -61,7 +62,12 @@ pub enum InlineFill {
 }
 
 impl InlineFile {
-    pub fn new(reader: BlockReader, link_type: i32, batch_bytes: usize, promote: bool) -> Self {
+    pub fn new(
+        reader: BlockReader,
+        link_type: i32,
+        batch_bytes: usize,
+        promote: Option<usize>,
+    ) -> Self {
         InlineFile {
             reader,
             link_type,
@@ -79,14 +85,14 @@ impl InlineFile {
     /// Whether the rest of the file should go to a capture thread now that its packets are
     /// decoded (with two CPUs or more, the thread then reads and maps beside JavaScript).
     pub fn promotes(&self) -> bool {
-        self.promote && self.finished.is_none()
+        self.promote.is_some() && self.finished.is_none()
     }
 
     pub(super) fn into_parts(self) -> Parts {
         Parts {
             reader: self.reader,
             link_type: self.link_type,
-            batch_bytes: self.batch_bytes,
+            batch_bytes: self.promote.unwrap_or(self.batch_bytes),
             packets: self.packets,
             held: self.held,
         }

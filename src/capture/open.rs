@@ -8,7 +8,10 @@ use pcap::{Activated, Active, Capture, Inactive, Offline, Precision};
 use super::capture_from_raw;
 use super::devices::lookupnet;
 use super::flows::flow_pipeline;
-use super::options::{LiveConfig, OfflineConfig, MAXIMUM_SNAPLEN, OFFLINE_QUEUE_BYTES};
+use super::options::{
+    LiveConfig, OfflineConfig, DEFAULT_BATCH_BYTES, INLINE_BATCH_BYTES, MAXIMUM_SNAPLEN,
+    OFFLINE_QUEUE_BYTES,
+};
 use crate::error::{
     escape_controls, io_code, limit_hint, live_error, pcap_text, CapError, CapResult,
 };
@@ -189,6 +192,8 @@ pub struct Prepared {
     /// Non-fatal messages for node_pcap's `warningHandler`.
     pub warnings: Vec<String>,
     pub(super) batch_bytes: usize,
+    /// Batch size when the file is read on the JavaScript thread.
+    inline_batch_bytes: usize,
     pub(super) queue_bytes: usize,
     pub(super) flows: Option<Pipeline>,
     pub(super) packets: bool,
@@ -210,14 +215,19 @@ impl Prepared {
             Source::Blocks(reader)
                 if matches!(self.reader, ReaderMode::Inline | ReaderMode::Auto) =>
             {
+                let clamp = |b: usize| {
+                    b.clamp(
+                        super::options::MIN_BATCH_BYTES,
+                        super::options::MAX_BATCH_BYTES,
+                    )
+                };
                 Runner::Inline(Box::new(super::InlineFile::new(
                     reader,
                     self.link_type,
-                    self.batch_bytes.clamp(
-                        super::options::MIN_BATCH_BYTES,
-                        super::options::MAX_BATCH_BYTES,
-                    ),
-                    self.reader == ReaderMode::Auto && several_cpus(),
+                    clamp(self.inline_batch_bytes),
+                    // A capture thread that takes the file over reads thread-sized batches.
+                    (self.reader == ReaderMode::Auto && several_cpus())
+                        .then(|| clamp(self.batch_bytes)),
                 )))
             }
             source => Runner::Thread(Box::new(Prepared { source, ..self })),
@@ -333,6 +343,7 @@ pub fn open_live(cfg: &LiveConfig) -> CapResult<Prepared> {
         link_type,
         warnings,
         batch_bytes: cfg.batch_bytes,
+        inline_batch_bytes: cfg.batch_bytes,
         queue_bytes: cfg.app_buffer_bytes,
         flows: flow_pipeline(&cfg.flows, link_type, false)?,
         packets: cfg.packets || cfg.flows.is_none(),
@@ -413,7 +424,8 @@ pub fn open_offline(cfg: &OfflineConfig) -> CapResult<Prepared> {
         savefile,
         link_type,
         warnings: Vec::new(),
-        batch_bytes: cfg.batch_bytes,
+        batch_bytes: cfg.batch_bytes.unwrap_or(DEFAULT_BATCH_BYTES),
+        inline_batch_bytes: cfg.batch_bytes.unwrap_or(INLINE_BATCH_BYTES),
         queue_bytes: OFFLINE_QUEUE_BYTES,
         flows: flow_pipeline(&cfg.flows, link_type, nanosecond)?,
         packets,

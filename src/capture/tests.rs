@@ -83,7 +83,7 @@ fn file_config(name: &str, batch_bytes: usize) -> OfflineConfig {
         path: fixture(name),
         filter: String::new(),
         outfile: None,
-        batch_bytes,
+        batch_bytes: Some(batch_bytes),
         nanosecond: false,
         flows: None,
         packets: true,

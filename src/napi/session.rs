@@ -342,7 +342,9 @@ impl NativeSession {
             path: options.path.clone(),
             filter: options.filter.unwrap_or_default(),
             outfile: options.outfile,
-            batch_bytes: size_opt(options.batch_size, options::DEFAULT_BATCH_BYTES),
+            batch_bytes: options
+                .batch_size
+                .map(|v| size_opt(Some(v), options::DEFAULT_BATCH_BYTES)),
             nanosecond: options.nanosecond.unwrap_or(false),
             flows: options.flows.map(flow_options),
             packets: options.packets.unwrap_or(true),
