@@ -1,5 +1,7 @@
 'use strict';
-// Internal helpers shared by the decoders (not part of node_pcap's API).
+// Internal helpers shared by the decoders (not part of node_pcap's API). This module requires no
+// decoder, so every decoder can require it; decode/_internal.js is the table of the decoders'
+// fast routines.
 
 var debuglog = require('util').debuglog('pcap');
 
@@ -79,6 +81,15 @@ function printable(value) {
   return s;
 }
 
+// The key under which a protocol module exports its fast routines for decode.packet, beside its
+// public class (`module.exports` must stay node_pcap's constructor): `TCP[FAST]` is
+// `{ decode, mapped }`. Non-enumerable, so the classes look as node_pcap's do.
+var FAST = Symbol('pcap.decode.fast');
+
+function exportFast(Class, routines) {
+  Object.defineProperty(Class, FAST, { value: Object.freeze(routines), enumerable: false });
+}
+
 // Define a non-enumerable property (kept out of util.inspect / JSON / Object.keys).
 function hidden(obj, name, value) {
   Object.defineProperty(obj, name, { value: value, writable: true, configurable: true, enumerable: false });
@@ -97,7 +108,6 @@ module.exports = {
   emitterFor: emitterFor,
   printable: printable,
   listenerError: listenerError,
-  // Set by decode/_mapped.js: the network layer from decode.packet's layer map, if any.
-  fromMap: null
-  // The fast decoders of common layers are added by their modules: decodeTCP, decodeUDP, ...
+  FAST: FAST,
+  exportFast: exportFast
 };
