@@ -9,7 +9,8 @@ const writerLib = require('./lib/writer');
 const { PcapSession } = sessionLib;
 
 function defaultDevice() {
-  const dev = errors.call(native.defaultDevice, null, []);
+  // Errors of the native layer pass through as they are: an Error with its `code` (src/error.rs).
+  const dev = native.defaultDevice();
   if (!dev) {
     throw errors.pcapError('ENODEV',
       'no default capture device: no interface other than loopback has an IPv4 address; ' +
@@ -42,7 +43,7 @@ function createOfflineSession(path, options) {
 
 // node_pcap's device list (C-049): flags only ever "PCAP_IF_LOOPBACK"; description only when set.
 function findalldevs() {
-  const list = errors.call(native.findAllDevs, null, []);
+  const list = native.findAllDevs();
   if (list.length === 0) throw new TypeError('pcap_findalldevs didn\'t find any devs');
   return list.map((d) => {
     const dev = { name: d.name };

@@ -1,103 +1,42 @@
 'use strict';
-// Internal helpers shared by the decoders (not part of node_pcap's API).
+// The decoders' internal surface, as one table built here: the shared helpers (decode/_util.js)
+// and each protocol's fast routines for decode.packet, which its module exports under
+// `Class[FAST]` beside node_pcap's class (decode/_util.js `exportFast`). Nothing adds to this
+// table later; modules inside the decoder graph (decode/_next.js, _ethertype.js, _mapped.js)
+// take the routines from the protocol modules directly, because they load while this table's
+// modules are still loading.
+var shared = require('./_util');
+var FAST = shared.FAST;
+var ethernet = require('./ethernet_packet')[FAST];
+var ipv4 = require('./ipv4')[FAST];
+var ipv6 = require('./ipv6')[FAST];
+var tcp = require('./tcp')[FAST];
+var udp = require('./udp')[FAST];
 
-var debuglog = require('util').debuglog('pcap');
-
-// Nesting guard for recursive decoders (IP in IP, IPv6 extension header chains).
-var nesting = { depth: 0 };
-var MAX_DEPTH = 32;
-
-function debug(msg) {
-  if (debuglog.enabled) { debuglog(msg); }
-}
-
-// Big-endian reads that return undefined instead of throwing when out of range.
-function u8(b, o) {
-  return o < b.length ? b[o] : undefined;
-}
-function u16(b, o) {
-  return o + 2 <= b.length ? (b[o] << 8) | b[o + 1] : undefined;
-}
-function u32(b, o) {
-  return o + 4 <= b.length ? ((b[o] << 24) >>> 0) + ((b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) : undefined;
-}
-function u16le(b, o) {
-  return o + 2 <= b.length ? b[o] | (b[o + 1] << 8) : undefined;
-}
-function u32le(b, o) {
-  return o + 4 <= b.length ? ((b[o + 3] << 24) >>> 0) + ((b[o + 2] << 16) | (b[o + 1] << 8) | b[o]) : undefined;
-}
-
-// Decode events. A listener that throws stops the decode and decode.packet passes the exception
-// on to its caller, as node_pcap did (its decoders called emit() unguarded); `listenerError`
-// marks that exception so that decode.packet can tell it from a failure of the decoders
-// themselves, which never reaches the caller (it becomes `_error`).
-var listenerError = { pending: false, error: undefined };
-
-function emit(emitter, name, layer) {
-  try {
-    emitter.emit(name, layer);
-  } catch (e) {
-    listenerError.pending = true;
-    listenerError.error = e;
-    throw e;
-  }
-}
-
-// emitterFor('tcp')(emitter, layer) emits 'tcp'. The decoders call these two-argument functions,
-// a smaller call than `emitter.emit('tcp', layer)` was: the fast path's builders are inlined into
-// decode.packet within TurboFan's inlining budget, where bytecode counts even when it never runs.
-// (A first version calling emit(emitter, 'tcp', layer) measured +2.6% decode instructions in
-// bench/instructions.js; this one is within that benchmark's noise of the code before.)
-function emitterFor(name) {
-  return function (emitter, layer) { emit(emitter, name, layer); };
-}
-
-// Text from a packet for toString(): control characters escaped as tshark shows them, so that a
-// packet cannot drive the terminal its description is printed on (ESC, BEL, CR, C1's CSI...).
-// C0 controls become \a \b \t \n \v \f \r or \xHH, DEL \x7f, C1 controls \u0080-\u009f;
-// everything else is kept, so printable data prints exactly as in node_pcap (examples/lib/escape.js
-// has the same rules for the tools).
-var NAMED_ESCAPES = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
-
-function escapeControl(ch) {
-  var c = ch.charCodeAt(0);
-  var h = (c < 16 ? '0' : '') + c.toString(16);
-  if (c >= 0x80) { return '\\u00' + h; }
-  return NAMED_ESCAPES[c] || '\\x' + h;
-}
-
-function printable(value) {
-  var s = '' + value;
-  for (var i = 0; i < s.length; i++) {
-    var c = s.charCodeAt(i);
-    if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
-      // eslint-disable-next-line no-control-regex
-      return s.replace(/[\x00-\x1f\x7f-\x9f]/g, escapeControl);
-    }
-  }
-  return s;
-}
-
-// Define a non-enumerable property (kept out of util.inspect / JSON / Object.keys).
-function hidden(obj, name, value) {
-  Object.defineProperty(obj, name, { value: value, writable: true, configurable: true, enumerable: false });
-}
-
-module.exports = {
-  debug: debug,
-  nesting: nesting,
-  MAX_DEPTH: MAX_DEPTH,
-  u8: u8,
-  u16: u16,
-  u32: u32,
-  u16le: u16le,
-  u32le: u32le,
-  hidden: hidden,
-  emitterFor: emitterFor,
-  printable: printable,
-  listenerError: listenerError,
-  // Set by decode/_mapped.js: the network layer from decode.packet's layer map, if any.
-  fromMap: null
-  // The fast decoders of common layers are added by their modules: decodeTCP, decodeUDP, ...
-};
+module.exports = Object.freeze({
+  // Helpers (decode/_util.js).
+  debug: shared.debug,
+  nesting: shared.nesting,
+  MAX_DEPTH: shared.MAX_DEPTH,
+  u8: shared.u8,
+  u16: shared.u16,
+  u32: shared.u32,
+  u16le: shared.u16le,
+  u32le: shared.u32le,
+  hidden: shared.hidden,
+  emitterFor: shared.emitterFor,
+  printable: shared.printable,
+  listenerError: shared.listenerError,
+  // Fast routines: `new X(emitter).decode(r, offset[, len])` in one pass, and the builders the
+  // layer-map path (decode/_mapped.js) uses for headers it has checked.
+  decodeEthernet: ethernet.decode,
+  DecodedEthernet: ethernet.Decoded,
+  decodeIPv4: ipv4.decode,
+  builtIPv4: ipv4.built,
+  decodeIPv6: ipv6.decode,
+  builtIPv6: ipv6.built,
+  decodeTCP: tcp.decode,
+  mappedTCP: tcp.mapped,
+  decodeUDP: udp.decode,
+  mappedUDP: udp.mapped
+});

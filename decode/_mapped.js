@@ -5,23 +5,28 @@
 // the map does not vouch for (a truncated or malformed layer, IPv6 extension headers, fragments,
 // unusual TCP options, link types other than Ethernet and raw IP, decoders replaced in
 // ip_protocols) goes to the decoders' own checked readers, from the layer concerned on.
-var internal = require('./_internal');
-require('./ethernet_packet');
+var shared = require('./_util');
+var FAST = shared.FAST;
+// Ethernet first: it loads the ethertype dispatch, which reads this module's exports at each
+// call (they are added to `exports` below, never replaced).
+var Ethernet = require('./ethernet_packet')[FAST];
 var protocols = require('./ip_protocols');
 var TCP = require('./tcp');
 var UDP = require('./udp');
+var IPv4 = require('./ipv4')[FAST];
+var IPv6 = require('./ipv6')[FAST];
 var decodeNext = require('./_next');
 var S = require('../lib/structure');
 var L = require('../lib/layout');
 
-var DecodedEthernet = internal.DecodedEthernet;
-var builtIPv4 = internal.builtIPv4;
-var builtIPv6 = internal.builtIPv6;
-var decodeIPv4 = internal.decodeIPv4;
-var decodeIPv6 = internal.decodeIPv6;
-var mappedTCP = internal.mappedTCP;
-var mappedUDP = internal.mappedUDP;
-var nesting = internal.nesting;
+var DecodedEthernet = Ethernet.Decoded;
+var builtIPv4 = IPv4.built;
+var builtIPv6 = IPv6.built;
+var decodeIPv4 = IPv4.decode;
+var decodeIPv6 = IPv6.decode;
+var mappedTCP = TCP[FAST].mapped;
+var mappedUDP = UDP[FAST].mapped;
+var nesting = shared.nesting;
 
 // Statistics for tests and debugging: packets built from a map.
 var counts = { mapped: 0 };
@@ -59,6 +64,13 @@ var STATUS_TRANSPORT_MALFORMED = L.STATUS_TRANSPORT_MALFORMED;
 var SHAPE_TCP = L.SHAPE_TCP;
 var SHAPE_IPV6 = L.SHAPE_IPV6;
 var SHAPE_ETHERNET = L.SHAPE_ETHERNET;
+
+// An untagged Ethernet frame's ethertype (the frame starts at 0: maps describe whole packets).
+var ETHERTYPE_IPV4 = 0x0800;
+var ETHERTYPE_IPV6 = 0x86dd;
+function ethertype(r) {
+  return (r[12] << 8) | r[13];
+}
 
 // A handler may change a packet's bytes in place before decoding it, after the capture thread
 // mapped them. The bytes a map's network layer stands on are checked again (a few compares);
@@ -100,14 +112,14 @@ function ipv4(emitter, r, m, o) {
   var fl = m[o + MAP_FLAGS];
   var proto = m[o + MAP_PROTO];
   var Decoder = protocols[proto];
-  if ((fl & F_FRAGMENT) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
+  if ((fl & F_FRAGMENT) !== 0 || Decoder === undefined || nesting.depth >= shared.MAX_DEPTH) {
     return decodeIPv4(emitter, r, no);
   }
   var to = m[o + MAP_TRANSPORT_OFF] | (m[o + MAP_TRANSPORT_OFF + 1] << 8);
   var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + MAP_SEG_LEN] | (m[o + MAP_SEG_LEN + 1] << 8);
   if (!sameIPv4(r, m, o, no, to, seg, fl)) { return undefined; }
   var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
-  return builtIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], r[no + 6], proto, payload);
+  return builtIPv4(emitter, r, no, payload);
 }
 
 function ipv6(emitter, r, m, o) {
@@ -115,14 +127,14 @@ function ipv6(emitter, r, m, o) {
   var fl = m[o + MAP_FLAGS];
   var nextHeader = m[o + MAP_PROTO];
   var Decoder = protocols[nextHeader];
-  if ((fl & F_IPV6_EXTS) !== 0 || Decoder === undefined || nesting.depth >= internal.MAX_DEPTH) {
+  if ((fl & F_IPV6_EXTS) !== 0 || Decoder === undefined || nesting.depth >= shared.MAX_DEPTH) {
     return decodeIPv6(emitter, r, no);
   }
   var to = m[o + MAP_TRANSPORT_OFF] | (m[o + MAP_TRANSPORT_OFF + 1] << 8);
   var seg = (fl & F_LENGTH_FROM_CAPTURE) !== 0 ? r.length - to : m[o + MAP_SEG_LEN] | (m[o + MAP_SEG_LEN + 1] << 8);
   if (!sameIPv6(r, m, o, no, seg, fl)) { return undefined; }
   var payload = transport(Decoder, emitter, r, m, o, to, seg, fl);
-  return builtIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], nextHeader, payload);
+  return builtIPv6(emitter, r, no, payload);
 }
 
 // The network layer of a map whose status is OK, or undefined when it is neither IPv4 nor IPv6.
@@ -146,10 +158,9 @@ function decodeShape(emitter, r, m, o, ab, base) {
   var to = m[o + MAP_TRANSPORT_OFF] | (m[o + MAP_TRANSPORT_OFF + 1] << 8);
   var hl = m[o + MAP_TRANSPORT_HLEN] | (m[o + MAP_TRANSPORT_HLEN + 1] << 8);
   var seg = m[o + MAP_SEG_LEN] | (m[o + MAP_SEG_LEN + 1] << 8);
-  var proto = m[o + MAP_PROTO];
   var v6 = (sh & SHAPE_IPV6) !== 0;
-  if (nesting.depth >= internal.MAX_DEPTH ||
-        ((sh & SHAPE_ETHERNET) !== 0 && ((r[12] << 8) | r[13]) !== (v6 ? 0x86dd : 0x0800)) ||
+  if (nesting.depth >= shared.MAX_DEPTH ||
+        ((sh & SHAPE_ETHERNET) !== 0 && ethertype(r) !== (v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4)) ||
         !(v6 ? sameIPv6(r, m, o, no, seg, m[o + MAP_FLAGS]) : sameIPv4(r, m, o, no, to, seg, m[o + MAP_FLAGS]))) {
     return undefined;
   }
@@ -161,11 +172,10 @@ function decodeShape(emitter, r, m, o, ab, base) {
     if (protocols[17] !== UDP) { return undefined; }
     l4 = mappedUDP(emitter, r, to);
   }
-  var ip = v6 ? builtIPv6(emitter, r, no, (r[no + 4] << 8) | r[no + 5], proto, l4) :
-    builtIPv4(emitter, r, no, to - no, (r[no + 2] << 8) | r[no + 3], r[no + 6], proto, l4);
+  var ip = v6 ? builtIPv6(emitter, r, no, l4) : builtIPv4(emitter, r, no, l4);
   counts.mapped++;
   if ((sh & SHAPE_ETHERNET) !== 0) {
-    return new DecodedEthernet(emitter, r, 0, v6 ? 0x86dd : 0x0800, ip);
+    return new DecodedEthernet(emitter, r, 0, ip);
   }
   return ip;
 }
@@ -187,11 +197,11 @@ function decodeMapped(emitter, r, m, o) {
   var p;
   if (link === LINK_ETHERNET) {
     // VLAN tags go through the Ethernet decoder; the ethertype must still name the network layer.
-    if (m[o + MAP_VLAN_TAGS] !== 0 || ((r[12] << 8) | r[13]) !== (net === NET_IPV6 ? 0x86dd : 0x0800)) { return undefined; }
+    if (m[o + MAP_VLAN_TAGS] !== 0 || ethertype(r) !== (net === NET_IPV6 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4)) { return undefined; }
     p = network(emitter, r, m, o);
     if (p === undefined) { return undefined; }
     counts.mapped++;
-    return new DecodedEthernet(emitter, r, 0, net === NET_IPV4 ? 0x0800 : 0x86dd, p);
+    return new DecodedEthernet(emitter, r, 0, p);
   }
   if (link === LINK_IP) {
     p = network(emitter, r, m, o);
@@ -237,8 +247,9 @@ function fromMap(emitter, r, offset, net) {
   if (p !== undefined) { counts.mapped++; }
   return p;
 }
-internal.fromMap = fromMap;
-internal.NET_IPV4 = NET_IPV4;
-internal.NET_IPV6 = NET_IPV6;
-
-module.exports = { decodeShape: decodeShape, decodeMapped: decodeMapped, setCurrent: setCurrent, clearCurrent: clearCurrent, counts: counts };
+exports.decodeShape = decodeShape;
+exports.decodeMapped = decodeMapped;
+exports.setCurrent = setCurrent;
+exports.clearCurrent = clearCurrent;
+exports.fromMap = fromMap;
+exports.counts = counts;

@@ -2,12 +2,12 @@
 // Internal: decode the layer that follows an IP header (or an IPv6 extension header).
 // `new Decoder(emitter).decode(raw, offset, len)`, with fast paths for TCP and UDP (leaf
 // decoders: no nesting to count) when they have not been replaced in ip_protocols.
-var internal = require('./_internal');
+var shared = require('./_util');
 var TCP = require('./tcp');
 var UDP = require('./udp');
-var decodeTCP = internal.decodeTCP;
-var decodeUDP = internal.decodeUDP;
-var nesting = internal.nesting;
+var decodeTCP = TCP[shared.FAST].decode;
+var decodeUDP = UDP[shared.FAST].decode;
+var nesting = shared.nesting;
 
 function decodeNext(Decoder, emitter, raw_packet, offset, len) {
   if (Decoder === TCP) {

@@ -1,6 +1,6 @@
 'use strict';
-var internal = require('./_internal');
-var emitARP = internal.emitterFor('arp');
+var shared = require('./_util');
+var emitARP = shared.emitterFor('arp');
 var EthernetAddr = require('./ethernet_addr');
 var IPv4Addr = require('./ipv4_addr');
 
@@ -23,11 +23,11 @@ Arp.prototype.eventsOnDecode = true;
 // https://www.rfc-editor.org/rfc/rfc826
 Arp.prototype.decode = function (raw_packet, offset) {
   var r = raw_packet;
-  this.htype = internal.u16(r, offset);
-  this.ptype = internal.u16(r, offset + 2);
-  this.hlen = internal.u8(r, offset + 4);
-  this.plen = internal.u8(r, offset + 5);
-  this.operation = internal.u16(r, offset + 6);
+  this.htype = shared.u16(r, offset);
+  this.ptype = shared.u16(r, offset + 2);
+  this.hlen = shared.u8(r, offset + 4);
+  this.plen = shared.u8(r, offset + 5);
+  this.operation = shared.u16(r, offset + 6);
   if (this.operation === undefined) {
     this._error = 'truncated ARP header';
   } else if (this.hlen === 6 && this.plen === 4) { // Ethernet + IPv4

@@ -1,12 +1,12 @@
 'use strict';
-var internal = require('./_internal');
-var emitDNS = internal.emitterFor('dns');
+var shared = require('./_util');
+var emitDNS = shared.emitterFor('dns');
 var IPv4Addr = require('./ipv4_addr');
 var IPv6Addr = require('./ipv6_addr');
 
-var u16 = internal.u16, u32 = internal.u32;
+var u16 = shared.u16, u32 = shared.u32;
 // Names and TXT strings are packet bytes: their control characters are escaped when printed.
-var printable = internal.printable;
+var printable = shared.printable;
 
 function DnsFlags() {
   this.isResponse = undefined;            // QR

@@ -1,6 +1,6 @@
 'use strict';
-var internal = require('./_internal');
-var emitICMP = internal.emitterFor('icmp');
+var shared = require('./_util');
+var emitICMP = shared.emitterFor('icmp');
 
 function ICMP(emitter) {
   this.emitter = emitter;
@@ -19,15 +19,15 @@ var HAS_ID_SEQ = { 0: true, 8: true, 13: true, 14: true, 15: true, 16: true, 17:
 // https://www.rfc-editor.org/rfc/rfc792
 ICMP.prototype.decode = function (raw_packet, offset) {
   var r = raw_packet;
-  this.type = internal.u8(r, offset);
-  this.code = internal.u8(r, offset + 1);
-  this.checksum = internal.u16(r, offset + 2);
+  this.type = shared.u8(r, offset);
+  this.code = shared.u8(r, offset + 1);
+  this.checksum = shared.u16(r, offset + 2);
   if (this.checksum === undefined) {
     this._error = 'truncated ICMP header';
   } else if (HAS_ID_SEQ[this.type] === true) {
     // Echo, timestamp, information and address mask messages: identifier and sequence number.
-    this.id = internal.u16(r, offset + 4);
-    this.seq = internal.u16(r, offset + 6);
+    this.id = shared.u16(r, offset + 4);
+    this.seq = shared.u16(r, offset + 6);
     if (this.seq === undefined) {
       this._error = 'truncated ICMP ' + (this.type === 0 || this.type === 8 ? 'echo' : 'query') + ' header';
     }

@@ -1,6 +1,6 @@
 'use strict';
-var internal = require('./_internal');
-var emitICMPv6 = internal.emitterFor('icmpv6');
+var shared = require('./_util');
+var emitICMPv6 = shared.emitterFor('icmpv6');
 var IPv6Addr = require('./ipv6_addr');
 
 // ICMPv6 (IPv6 next header 58), RFC 4443 / RFC 4861. New in this package.
@@ -16,15 +16,15 @@ ICMPv6.prototype.eventsOnDecode = true;
 
 ICMPv6.prototype.decode = function (raw_packet, offset) {
   var r = raw_packet;
-  this.type = internal.u8(r, offset);
-  this.code = internal.u8(r, offset + 1);
-  this.checksum = internal.u16(r, offset + 2);
+  this.type = shared.u8(r, offset);
+  this.code = shared.u8(r, offset + 1);
+  this.checksum = shared.u16(r, offset + 2);
   var t = this.type;
   if (this.checksum === undefined) {
     this._error = 'truncated ICMPv6 header';
   } else if (t === 128 || t === 129) {
-    this.id = internal.u16(r, offset + 4);
-    this.seq = internal.u16(r, offset + 6);
+    this.id = shared.u16(r, offset + 4);
+    this.seq = shared.u16(r, offset + 6);
     if (this.seq === undefined) { this._error = 'truncated ICMPv6 echo header'; }
   } else if (t === 135 || t === 136 || t === 137) {
     // Neighbour solicitation / advertisement, redirect: target address after 4 bytes.

@@ -1,6 +1,6 @@
 'use strict';
-var internal = require('./_internal');
-var emitIGMP = internal.emitterFor('igmp');
+var shared = require('./_util');
+var emitIGMP = shared.emitterFor('igmp');
 var IPv4Addr = require('./ipv4_addr');
 
 function IGMP(emitter) {
@@ -29,9 +29,9 @@ IGMP.prototype.decode = function (raw_packet, offset, len) {
   var r = raw_packet;
   var avail = r.length - offset;
   if (typeof len !== 'number' || len > avail) { len = avail; }
-  this.type = internal.u8(r, offset);
-  this.maxResponseTime = internal.u8(r, offset + 1);
-  this.checksum = internal.u16(r, offset + 2);
+  this.type = shared.u8(r, offset);
+  this.maxResponseTime = shared.u8(r, offset + 1);
+  this.checksum = shared.u16(r, offset + 2);
   if (!(avail >= 8)) {
     this._error = 'truncated IGMP message';
     if (this.emitter) { emitIGMP(this.emitter, this); }

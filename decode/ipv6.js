@@ -1,12 +1,25 @@
 'use strict';
+// IPv6 (https://www.rfc-editor.org/rfc/rfc8200): node_pcap's IPv6 class and decode.packet's fast
+// routines; the fixed header's fields are read in one place, `readHeader`.
 var IPv6Addr = require('./ipv6_addr');
-var internal = require('./_internal');
-var emitIPv6 = internal.emitterFor('ipv6');
+var shared = require('./_util');
+var emitIPv6 = shared.emitterFor('ipv6');
 var decodeNext = require('./_next');
 
 // Exported before requiring ip_protocols, which requires this module back.
 module.exports = IPv6;
+shared.exportFast(IPv6, { decode: decodeIPv6, built: builtIPv6 });
 var protocols = require('./ip_protocols');
+
+// Field offsets in the IPv6 header.
+var VERSION_TC_FLOW = 0; // version (4 bits), traffic class (8), flow label (20)
+var PAYLOAD_LENGTH = 4;  // extension headers included; 0 for a jumbogram or a TSO / BIG TCP segment
+var NEXT_HEADER = 6;
+var HOP_LIMIT = 7;
+var SADDR = 8;
+var DADDR = 24;
+var HEADER = 40;
+var NO_NEXT_HEADER = 59;
 
 function IPv6(emitter) {
   this.emitter = emitter;
@@ -24,87 +37,82 @@ function IPv6(emitter) {
 IPv6.prototype.decoderName = 'ipv6';
 IPv6.prototype.eventsOnDecode = true;
 
-// https://www.rfc-editor.org/rfc/rfc8200
 IPv6.prototype.decode = function (raw_packet, offset) {
   var avail = raw_packet.length - offset;
-  if (!(avail >= 40)) {
+  if (!(avail >= HEADER)) {
     return this._decodeShort(raw_packet, offset, avail);
   }
-  var b0 = raw_packet[offset], b1 = raw_packet[offset + 1];
-  this.version = b0 >> 4;
-  this.trafficClass = ((b0 & 0x0f) << 4) | (b1 >> 4);
-  this.flowLabel = ((b1 & 0x0f) << 16) | (raw_packet[offset + 2] << 8) | raw_packet[offset + 3];
-  this.payloadLength = (raw_packet[offset + 4] << 8) | raw_packet[offset + 5];
-  this.nextHeader = raw_packet[offset + 6];
-  this.hopLimit = raw_packet[offset + 7];
-  this.saddr = new IPv6Addr(raw_packet, offset + 8);
-  this.daddr = new IPv6Addr(raw_packet, offset + 24);
+  readHeader(this, raw_packet, offset);
 
   var len = this.payloadLength;
-  if (len === 0 && this.nextHeader !== 59) {
+  if (len === 0 && this.nextHeader !== NO_NEXT_HEADER) {
     // A jumbogram (the real length is in a hop-by-hop option), or a TSO / BIG TCP
     // segment captured before segmentation: the payload is the rest of the frame.
-    len = avail - 40;
+    len = avail - HEADER;
   }
   var Decoder = protocols[this.nextHeader];
   if (Decoder === undefined) {
     this.protocolName = 'Unknown';
-  } else if (internal.nesting.depth >= internal.MAX_DEPTH) {
+  } else if (shared.nesting.depth >= shared.MAX_DEPTH) {
     this._error = 'too many nested headers';
   } else {
-    this.payload = decodeNext(Decoder, this.emitter, raw_packet, offset + 40, len);
+    this.payload = decodeNext(Decoder, this.emitter, raw_packet, offset + HEADER, len);
   }
 
   if (this.emitter) { emitIPv6(this.emitter, this); }
   return this;
 };
 
-// Fast path of decode.packet (decodeIPv6 below): the objects of `new IPv6(emitter).decode()`,
-// built in one pass when the next header is known. Same prototype, same own properties in the
-// same order.
-function DecodedIPv6(emitter, r, offset, payloadLength, nextHeader, payload) {
-  var b0 = r[offset], b1 = r[offset + 1];
+// The fixed header's fields from version to daddr, in the order of IPv6's own properties (the
+// caller has set `emitter`); the 40 bytes at `o` must be there.
+function readHeader(ip, r, o) {
+  var b0 = r[o + VERSION_TC_FLOW], b1 = r[o + VERSION_TC_FLOW + 1];
+  ip.version = b0 >> 4;
+  ip.trafficClass = ((b0 & 0x0f) << 4) | (b1 >> 4);
+  ip.flowLabel = ((b1 & 0x0f) << 16) | (r[o + VERSION_TC_FLOW + 2] << 8) | r[o + VERSION_TC_FLOW + 3];
+  ip.payloadLength = (r[o + PAYLOAD_LENGTH] << 8) | r[o + PAYLOAD_LENGTH + 1];
+  ip.nextHeader = r[o + NEXT_HEADER];
+  ip.hopLimit = r[o + HOP_LIMIT];
+  ip.saddr = new IPv6Addr(r, o + SADDR);
+  ip.daddr = new IPv6Addr(r, o + DADDR);
+}
+
+// decode.packet's fast path (decodeIPv6 below, decode/_mapped.js): the objects of
+// `new IPv6(emitter).decode()`, built in one pass when the next header is known. Same
+// prototype, same own properties in the same order.
+function DecodedIPv6(emitter, r, offset, payload) {
   this.emitter = emitter;
-  this.version = b0 >> 4;
-  this.trafficClass = ((b0 & 0x0f) << 4) | (b1 >> 4);
-  this.flowLabel = ((b1 & 0x0f) << 16) | (r[offset + 2] << 8) | r[offset + 3];
-  this.payloadLength = payloadLength;
-  this.nextHeader = nextHeader;
-  this.hopLimit = r[offset + 7];
-  this.saddr = new IPv6Addr(r, offset + 8);
-  this.daddr = new IPv6Addr(r, offset + 24);
+  readHeader(this, r, offset);
   this.payload = payload;
 }
 DecodedIPv6.prototype = IPv6.prototype;
 
 // The IPv6 object of a header already read, with its decoded payload: built and announced.
 // Shared by decodeIPv6 and the layer-map builders.
-function builtIPv6(emitter, r, offset, payloadLength, nextHeader, payload) {
-  var ip = new DecodedIPv6(emitter, r, offset, payloadLength, nextHeader, payload);
+function builtIPv6(emitter, r, offset, payload) {
+  var ip = new DecodedIPv6(emitter, r, offset, payload);
   if (emitter) { emitIPv6(emitter, ip); }
   return ip;
 }
-internal.builtIPv6 = builtIPv6;
 
 // `new IPv6(emitter).decode(r, offset)` for decode.packet.
 function decodeIPv6(emitter, r, offset) {
   var avail = r.length - offset;
-  if (avail >= 40) {
-    var nextHeader = r[offset + 6];
+  if (avail >= HEADER) {
+    var nextHeader = r[offset + NEXT_HEADER];
     var Decoder = protocols[nextHeader];
-    if (Decoder !== undefined && internal.nesting.depth < internal.MAX_DEPTH) {
-      var payloadLength = (r[offset + 4] << 8) | r[offset + 5];
-      var len = payloadLength === 0 && nextHeader !== 59 ? avail - 40 : payloadLength;
-      var payload = decodeNext(Decoder, emitter, r, offset + 40, len);
-      return builtIPv6(emitter, r, offset, payloadLength, nextHeader, payload);
+    if (Decoder !== undefined && shared.nesting.depth < shared.MAX_DEPTH) {
+      var payloadLength = (r[offset + PAYLOAD_LENGTH] << 8) | r[offset + PAYLOAD_LENGTH + 1];
+      var len = payloadLength === 0 && nextHeader !== NO_NEXT_HEADER ? avail - HEADER : payloadLength;
+      var payload = decodeNext(Decoder, emitter, r, offset + HEADER, len);
+      return builtIPv6(emitter, r, offset, payload);
     }
   }
   return new IPv6(emitter).decode(r, offset);
 }
-internal.decodeIPv6 = decodeIPv6;
 
 IPv6.prototype._decodeShort = function (raw_packet, offset, avail) {
-  var u8 = internal.u8;
+  var u8 = shared.u8;
   if (avail > 0) {
     this.version = raw_packet[offset] >> 4;
   }
@@ -113,11 +121,11 @@ IPv6.prototype._decodeShort = function (raw_packet, offset, avail) {
     this.trafficClass = ((b0 & 0x0f) << 4) | (b1 >> 4);
     this.flowLabel = ((b1 & 0x0f) << 16) | (raw_packet[offset + 2] << 8) | raw_packet[offset + 3];
   }
-  this.payloadLength = internal.u16(raw_packet, offset + 4);
-  this.nextHeader = u8(raw_packet, offset + 6);
-  this.hopLimit = u8(raw_packet, offset + 7);
-  if (avail >= 24) { this.saddr = new IPv6Addr(raw_packet, offset + 8); }
-  this._error = 'truncated IPv6 header: ' + (avail > 0 ? avail : 0) + ' of 40 bytes captured';
+  this.payloadLength = shared.u16(raw_packet, offset + PAYLOAD_LENGTH);
+  this.nextHeader = u8(raw_packet, offset + NEXT_HEADER);
+  this.hopLimit = u8(raw_packet, offset + HOP_LIMIT);
+  if (avail >= SADDR + 16) { this.saddr = new IPv6Addr(raw_packet, offset + SADDR); }
+  this._error = 'truncated IPv6 header: ' + (avail > 0 ? avail : 0) + ' of ' + HEADER + ' bytes captured';
   if (this.emitter) { emitIPv6(this.emitter, this); }
   return this;
 };

@@ -1,7 +1,7 @@
 'use strict';
 // IEEE 802.2 Logical Link Control with SNAP, as carried in 802.11 data frames.
-var internal = require('./_internal');
-var emitLLC = internal.emitterFor('llc');
+var shared = require('./_util');
+var emitLLC = shared.emitterFor('llc');
 var ethertypes = require('./_ethertype');
 
 function LogicalLinkControl(emitter) {
@@ -19,8 +19,8 @@ LogicalLinkControl.prototype.eventsOnDecode = true;
 
 LogicalLinkControl.prototype.decode = function (raw_packet, offset) {
   var r = raw_packet;
-  this.dsap = internal.u8(r, offset);
-  this.ssap = internal.u8(r, offset + 1);
+  this.dsap = shared.u8(r, offset);
+  this.ssap = shared.u8(r, offset + 1);
   // 0xaa/0xaa is SNAP, 0x00/0x00 the null SAP
   if ((this.dsap === 0xaa && this.ssap === 0xaa) || (this.dsap === 0 && this.ssap === 0)) {
     if (r.length - offset >= 8) {

@@ -3,7 +3,9 @@
 // LINKTYPE_LOOP (108, network byte order family).
 var IPv4 = require('./ipv4');
 var IPv6 = require('./ipv6');
-var internal = require('./_internal');
+var L = require('../lib/layout');
+// The network layer from decode.packet's layer map (read at each call: see decode/_ethertype.js).
+var mapped = require('./_mapped');
 
 function NullPacket(emitter) {
   this.emitter = emitter;
@@ -40,8 +42,8 @@ NullPacket.prototype.decodeLoop = function (raw_packet, offset) {
 NullPacket.prototype._decodeFamily = function (raw_packet, offset) {
   var f = this.pftype;
   var p;
-  if ((f === 2 || f === 24 || f === 28 || f === 30) && internal.fromMap !== null &&
-        (p = internal.fromMap(this.emitter, raw_packet, offset, f === 2 ? internal.NET_IPV4 : internal.NET_IPV6)) !== undefined) {
+  if ((f === 2 || f === 24 || f === 28 || f === 30) &&
+        (p = mapped.fromMap(this.emitter, raw_packet, offset, f === 2 ? L.NET_IPV4 : L.NET_IPV6)) !== undefined) {
     this.payload = p; // from decode.packet's layer map (decode/_mapped.js)
   } else if (f === 2) { // AF_INET
     this.payload = new IPv4(this.emitter).decode(raw_packet, offset);

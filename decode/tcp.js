@@ -1,7 +1,23 @@
 'use strict';
-var internal = require('./_internal');
-var emitTCP = internal.emitterFor('tcp');
+// TCP (https://www.rfc-editor.org/rfc/rfc9293): node_pcap's TCP class and decode.packet's fast
+// routines. The fixed header's fields are read in one place, `readHeader`, at the offsets below.
+var shared = require('./_util');
+var emitTCP = shared.emitterFor('tcp');
 var PacketBuffer = require('../lib/structure').PacketBuffer;
+
+// Field offsets in the TCP header.
+var SPORT = 0;
+var DPORT = 2;
+var SEQ = 4;
+var ACK = 8;
+var DATA_OFFSET = 12; // high nibble: header length in 32-bit words; low bit: NS (nonce)
+var FLAGS = 13;
+var WINDOW = 14;
+var CHECKSUM = 16;
+var URGENT = 18;
+var HEADER = 20;      // the fixed header; options follow up to the header length
+// The options of most segments of a connection: NOP, NOP, timestamps (kind 8, length 10).
+var TS_ONLY_HEADER = 32;
 
 function TCPFlags(emitter) {
   this.emitter = emitter;
@@ -16,18 +32,23 @@ function TCPFlags(emitter) {
   this.fin = undefined;
 }
 
+// first_byte: the data offset byte (its low bit is NS, `nonce`); second_byte: the flags byte.
 TCPFlags.prototype.decode = function (first_byte, second_byte) {
-  this.nonce = (first_byte & 1) !== 0;
-  this.cwr = (second_byte & 0x80) !== 0;
-  this.ece = (second_byte & 0x40) !== 0;
-  this.urg = (second_byte & 0x20) !== 0;
-  this.ack = (second_byte & 0x10) !== 0;
-  this.psh = (second_byte & 0x08) !== 0;
-  this.rst = (second_byte & 0x04) !== 0;
-  this.syn = (second_byte & 0x02) !== 0;
-  this.fin = (second_byte & 0x01) !== 0;
-  return this;
+  return readFlags(this, first_byte, second_byte);
 };
+
+function readFlags(f, b12, b13) {
+  f.nonce = (b12 & 1) !== 0;
+  f.cwr = (b13 & 0x80) !== 0;
+  f.ece = (b13 & 0x40) !== 0;
+  f.urg = (b13 & 0x20) !== 0;
+  f.ack = (b13 & 0x10) !== 0;
+  f.psh = (b13 & 0x08) !== 0;
+  f.rst = (b13 & 0x04) !== 0;
+  f.syn = (b13 & 0x02) !== 0;
+  f.fin = (b13 & 0x01) !== 0;
+  return f;
+}
 
 TCPFlags.prototype.toString = function () {
   return '[' + (this.cwr ? 'c' : '') + (this.ece ? 'e' : '') + (this.urg ? 'u' : '') + (this.ack ? 'a' : '') +
@@ -82,12 +103,12 @@ function decodeOptions(opts, raw, offset, len) {
     } else if (kind === 5 && l >= 10 && (l - 2) % 8 === 0) {
       var sack = [];
       for (var s = d; s < o + l; s += 8) {
-        sack.push([internal.u32(raw, s), internal.u32(raw, s + 4)]);
+        sack.push([shared.u32(raw, s), shared.u32(raw, s + 4)]);
       }
       opts.sack = sack;
     } else if (kind === 8 && l === 10) {
-      opts.timestamp = internal.u32(raw, d);
-      opts.echo = internal.u32(raw, d + 4);
+      opts.timestamp = shared.u32(raw, d);
+      opts.echo = shared.u32(raw, d + 4);
     } else if (kind === 34) {
       opts.tfo = raw.subarray(d, o + l);
     } else if (kind === 254 && l >= 4 && raw[d] === 0xf9 && raw[d + 1] === 0x89) {
@@ -143,33 +164,22 @@ function TCP(emitter) {
 TCP.prototype.decoderName = 'tcp';
 TCP.prototype.eventsOnDecode = true;
 
-// https://www.rfc-editor.org/rfc/rfc9293
 // `len` is the segment length given by the IP layer (header included).
 TCP.prototype.decode = function (raw_packet, offset, len) {
   var avail = raw_packet.length - offset;
   if (typeof len !== 'number') { len = avail; }
-  if (!(avail >= 20)) {
+  if (!(avail >= HEADER)) {
     return this._decodeShort(raw_packet, offset, len, avail);
   }
   var r = raw_packet;
-  this.sport = (r[offset] << 8) | r[offset + 1];
-  this.dport = (r[offset + 2] << 8) | r[offset + 3];
-  this.seqno = ((r[offset + 4] << 24) >>> 0) + ((r[offset + 5] << 16) | (r[offset + 6] << 8) | r[offset + 7]);
-  this.ackno = ((r[offset + 8] << 24) >>> 0) + ((r[offset + 9] << 16) | (r[offset + 10] << 8) | r[offset + 11]);
-  var b12 = r[offset + 12];
-  var hl = (b12 & 0xf0) >> 2;
-  this.headerLength = hl;
-  this.flags = new TCPFlags().decode(b12, r[offset + 13]);
-  this.windowSize = (r[offset + 14] << 8) | r[offset + 15];
-  this.checksum = (r[offset + 16] << 8) | r[offset + 17];
-  this.urgentPointer = (r[offset + 18] << 8) | r[offset + 19];
+  var hl = readHeader(this, r, offset);
   this.options = new TCPOptions();
-  var dataOffset = offset + 20;
-  if (hl > 20) {
-    var err = decodeOptions(this.options, r, dataOffset, hl - 20);
+  var dataOffset = offset + HEADER;
+  if (hl > HEADER) {
+    var err = decodeOptions(this.options, r, dataOffset, hl - HEADER);
     dataOffset = offset + hl;
     if (err !== null) { this._error = err; }
-  } else if (hl < 20) {
+  } else if (hl < HEADER) {
     this._error = 'invalid TCP header length ' + hl;
   }
   this.dataLength = len - hl;
@@ -183,20 +193,30 @@ TCP.prototype.decode = function (raw_packet, offset, len) {
   return this;
 };
 
-// Fast path of decode.packet (via decodeTCP below): the same objects, built in one pass.
+// The fixed header's fields, from sport to urgentPointer in the order of TCP's own properties
+// (the caller has set `emitter`; `reserved` stays undefined as in node_pcap). The 20 bytes at
+// `o` must be there. Returns the header length.
+function readHeader(t, r, o) {
+  t.sport = (r[o + SPORT] << 8) | r[o + SPORT + 1];
+  t.dport = (r[o + DPORT] << 8) | r[o + DPORT + 1];
+  t.seqno = ((r[o + SEQ] << 24) >>> 0) + ((r[o + SEQ + 1] << 16) | (r[o + SEQ + 2] << 8) | r[o + SEQ + 3]);
+  t.ackno = ((r[o + ACK] << 24) >>> 0) + ((r[o + ACK + 1] << 16) | (r[o + ACK + 2] << 8) | r[o + ACK + 3]);
+  var hl = (r[o + DATA_OFFSET] & 0xf0) >> 2;
+  t.headerLength = hl;
+  t.reserved = undefined;
+  t.flags = new DecodedFlags(r[o + DATA_OFFSET], r[o + FLAGS]);
+  t.windowSize = (r[o + WINDOW] << 8) | r[o + WINDOW + 1];
+  t.checksum = (r[o + CHECKSUM] << 8) | r[o + CHECKSUM + 1];
+  t.urgentPointer = (r[o + URGENT] << 8) | r[o + URGENT + 1];
+  return hl;
+}
+
+// decode.packet's fast path (decodeTCP, mappedTCP below) builds the same objects in one pass.
 // The Decoded* constructors share the prototypes of the public classes and create the same
 // own properties in the same order as `new X()` followed by `decode()`.
 function DecodedFlags(b12, b13) {
   this.emitter = undefined;
-  this.nonce = (b12 & 1) !== 0;
-  this.cwr = (b13 & 0x80) !== 0;
-  this.ece = (b13 & 0x40) !== 0;
-  this.urg = (b13 & 0x20) !== 0;
-  this.ack = (b13 & 0x10) !== 0;
-  this.psh = (b13 & 0x08) !== 0;
-  this.rst = (b13 & 0x04) !== 0;
-  this.syn = (b13 & 0x02) !== 0;
-  this.fin = (b13 & 0x01) !== 0;
+  readFlags(this, b12, b13);
 }
 DecodedFlags.prototype = TCPFlags.prototype;
 
@@ -242,52 +262,46 @@ function fastOptions(r, o, end) {
 }
 
 // `data`/`dataLength`: the payload view (or null) and len - hl, made by the caller.
-function DecodedTCP(emitter, r, offset, hl, options, data, dataLength) {
+function DecodedTCP(emitter, r, offset, options, data, dataLength) {
   this.emitter = emitter;
-  this.sport = (r[offset] << 8) | r[offset + 1];
-  this.dport = (r[offset + 2] << 8) | r[offset + 3];
-  this.seqno = ((r[offset + 4] << 24) >>> 0) + ((r[offset + 5] << 16) | (r[offset + 6] << 8) | r[offset + 7]);
-  this.ackno = ((r[offset + 8] << 24) >>> 0) + ((r[offset + 9] << 16) | (r[offset + 10] << 8) | r[offset + 11]);
-  this.headerLength = hl;
-  this.reserved = undefined;
-  this.flags = new DecodedFlags(r[offset + 12], r[offset + 13]);
-  this.windowSize = (r[offset + 14] << 8) | r[offset + 15];
-  this.checksum = (r[offset + 16] << 8) | r[offset + 17];
-  this.urgentPointer = (r[offset + 18] << 8) | r[offset + 19];
+  readHeader(this, r, offset);
   this.options = options;
   this.data = data;
   this.dataLength = dataLength;
 }
 DecodedTCP.prototype = TCP.prototype;
 
+// The options of a header of hl bytes (20 <= hl <= what was captured) when they are all usual
+// ones, else null (the caller then takes the checked path).
+function usualOptions(r, offset, hl) {
+  if (hl === HEADER) {
+    return new DecodedOptions(null, null, null, null, null);
+  }
+  var o = offset + HEADER;
+  if (hl === TS_ONLY_HEADER && r[o] === 1 && r[o + 1] === 1 && r[o + 2] === 8 && r[o + 3] === 10) {
+    return new DecodedOptions(null, null, null,
+      ((r[o + 4] << 24) >>> 0) + ((r[o + 5] << 16) | (r[o + 6] << 8) | r[o + 7]),
+      ((r[o + 8] << 24) >>> 0) + ((r[o + 9] << 16) | (r[o + 10] << 8) | r[o + 11]));
+  }
+  return fastOptions(r, o, offset + hl);
+}
+
 // `new TCP(emitter).decode(r, offset, len)` for decode.packet.
 function decodeTCP(emitter, r, offset, len) {
   var avail = r.length - offset;
-  if (avail >= 20 && typeof len === 'number') {
-    var hl = (r[offset + 12] & 0xf0) >> 2;
-    var options = null;
-    if (hl === 20) {
-      options = new DecodedOptions(null, null, null, null, null);
-    } else if (hl === 32 && avail >= 32 && r[offset + 20] === 1 && r[offset + 21] === 1 &&
-            r[offset + 22] === 8 && r[offset + 23] === 10) {
-      // NOP, NOP, timestamps: the options of most segments of a connection.
-      options = new DecodedOptions(null, null, null,
-        ((r[offset + 24] << 24) >>> 0) + ((r[offset + 25] << 16) | (r[offset + 26] << 8) | r[offset + 27]),
-        ((r[offset + 28] << 24) >>> 0) + ((r[offset + 29] << 16) | (r[offset + 30] << 8) | r[offset + 31]));
-    } else if (hl > 20 && hl <= avail) {
-      options = fastOptions(r, offset + 20, offset + hl);
-    }
+  if (avail >= HEADER && typeof len === 'number') {
+    var hl = (r[offset + DATA_OFFSET] & 0xf0) >> 2;
+    var options = hl >= HEADER && hl <= avail ? usualOptions(r, offset, hl) : null;
     if (options !== null) {
       var n = len - hl;
       var start = offset + hl;
-      var tcp = new DecodedTCP(emitter, r, offset, hl, options, n > 0 ? r.subarray(start, start + n) : null, n);
+      var tcp = new DecodedTCP(emitter, r, offset, options, n > 0 ? r.subarray(start, start + n) : null, n);
       if (emitter) { emitTCP(emitter, tcp); }
       return tcp;
     }
   }
   return new TCP(emitter).decode(r, offset, len);
 }
-internal.decodeTCP = decodeTCP;
 
 // `new TCP(emitter).decode(r, offset, len)` for a header of hl bytes the structure pass vouched
 // for (complete, data offset >= 5); `usual` when its options are all usual ones. The data offset
@@ -295,22 +309,8 @@ internal.decodeTCP = decodeTCP;
 // `ab`/`base`: where r's bytes lie in their ArrayBuffer when known (a session's batch), for the
 // data view; otherwise ab is null and subarray makes it.
 function mappedTCP(emitter, r, offset, len, hl, usual, ab, base) {
-  var options;
-  if (((r[offset + 12] & 0xf0) >> 2) !== hl) {
-    options = null;
-  } else if (hl === 20) {
-    options = new DecodedOptions(null, null, null, null, null);
-  } else if (!usual) {
-    options = null;
-  } else if (hl === 32 && r[offset + 20] === 1 && r[offset + 21] === 1 && r[offset + 22] === 8 && r[offset + 23] === 10) {
-    // NOP, NOP, timestamps: the options of most segments.
-    options = new DecodedOptions(null, null, null,
-      ((r[offset + 24] << 24) >>> 0) + ((r[offset + 25] << 16) | (r[offset + 26] << 8) | r[offset + 27]),
-      ((r[offset + 28] << 24) >>> 0) + ((r[offset + 29] << 16) | (r[offset + 30] << 8) | r[offset + 31]));
-  } else {
-    // Checked again: null when the bytes changed since they were mapped.
-    options = fastOptions(r, offset + 20, offset + hl);
-  }
+  var options = ((r[offset + DATA_OFFSET] & 0xf0) >> 2) !== hl || (!usual && hl !== HEADER) ? null :
+    usualOptions(r, offset, hl);
   if (options === null) {
     return new TCP(emitter).decode(r, offset, len);
   }
@@ -321,31 +321,34 @@ function mappedTCP(emitter, r, offset, len, hl, usual, ab, base) {
     var avail = r.length - start;
     data = ab !== null ? new PacketBuffer(ab, base + start, n < avail ? n : avail) : r.subarray(start, start + n);
   }
-  var tcp = new DecodedTCP(emitter, r, offset, hl, options, data, n);
+  var tcp = new DecodedTCP(emitter, r, offset, options, data, n);
   if (emitter) { emitTCP(emitter, tcp); }
   return tcp;
 }
-internal.mappedTCP = mappedTCP;
 
+shared.exportFast(TCP, { decode: decodeTCP, mapped: mappedTCP });
+
+// Fewer than 20 bytes captured: the fields that are there (the others stay undefined), and why
+// it stopped.
 TCP.prototype._decodeShort = function (raw_packet, offset, len, avail) {
-  var u16 = internal.u16, u32 = internal.u32;
-  this.sport = u16(raw_packet, offset);
-  this.dport = u16(raw_packet, offset + 2);
-  this.seqno = u32(raw_packet, offset + 4);
-  this.ackno = u32(raw_packet, offset + 8);
-  if (avail > 12) {
-    this.headerLength = (raw_packet[offset + 12] & 0xf0) >> 2;
+  var u16 = shared.u16, u32 = shared.u32;
+  this.sport = u16(raw_packet, offset + SPORT);
+  this.dport = u16(raw_packet, offset + DPORT);
+  this.seqno = u32(raw_packet, offset + SEQ);
+  this.ackno = u32(raw_packet, offset + ACK);
+  if (avail > DATA_OFFSET) {
+    this.headerLength = (raw_packet[offset + DATA_OFFSET] & 0xf0) >> 2;
   }
-  if (avail > 13) {
-    this.flags = new TCPFlags().decode(raw_packet[offset + 12], raw_packet[offset + 13]);
+  if (avail > FLAGS) {
+    this.flags = new DecodedFlags(raw_packet[offset + DATA_OFFSET], raw_packet[offset + FLAGS]);
   }
-  this.windowSize = u16(raw_packet, offset + 14);
-  this.checksum = u16(raw_packet, offset + 16);
-  this.urgentPointer = u16(raw_packet, offset + 18);
+  this.windowSize = u16(raw_packet, offset + WINDOW);
+  this.checksum = u16(raw_packet, offset + CHECKSUM);
+  this.urgentPointer = u16(raw_packet, offset + URGENT);
   this.options = new TCPOptions();
   this.data = null;
   this.dataLength = this.headerLength !== undefined ? len - this.headerLength : 0;
-  this._error = 'truncated TCP header: ' + (avail > 0 ? avail : 0) + ' of 20 bytes captured';
+  this._error = 'truncated TCP header: ' + (avail > 0 ? avail : 0) + ' of ' + HEADER + ' bytes captured';
   if (this.emitter) { emitTCP(this.emitter, this); }
   return this;
 };

@@ -1,7 +1,16 @@
 'use strict';
-var internal = require('./_internal');
-var emitUDP = internal.emitterFor('udp');
+// UDP (https://www.rfc-editor.org/rfc/rfc768): node_pcap's UDP class and decode.packet's fast
+// routines; the header's fields are read in one place, `readHeader`.
+var shared = require('./_util');
+var emitUDP = shared.emitterFor('udp');
 var DNS = require('./dns');
+
+// Field offsets in the UDP header.
+var SPORT = 0;
+var DPORT = 2;
+var LENGTH = 4;   // header included
+var CHECKSUM = 6;
+var HEADER = 8;
 
 function UDP(emitter) {
   this.emitter = emitter;
@@ -15,21 +24,16 @@ function UDP(emitter) {
 UDP.prototype.decoderName = 'udp';
 UDP.prototype.eventsOnDecode = true;
 
-// https://www.rfc-editor.org/rfc/rfc768
 UDP.prototype.decode = function (raw_packet, offset) {
   var r = raw_packet;
-  if (r.length - offset >= 8) {
-    this.sport = (r[offset] << 8) | r[offset + 1];
-    this.dport = (r[offset + 2] << 8) | r[offset + 3];
-    this.length = (r[offset + 4] << 8) | r[offset + 5];
-    this.checksum = (r[offset + 6] << 8) | r[offset + 7];
-    // A view of [header end, header end + length - 8), cut to what was captured.
-    this.data = r.subarray(offset + 8, offset + (this.length > 8 ? this.length : 8));
+  if (r.length - offset >= HEADER) {
+    readHeader(this, r, offset);
   } else {
-    this.sport = internal.u16(r, offset);
-    this.dport = internal.u16(r, offset + 2);
-    this.length = internal.u16(r, offset + 4);
-    this.checksum = internal.u16(r, offset + 6);
+    var u16 = shared.u16;
+    this.sport = u16(r, offset + SPORT);
+    this.dport = u16(r, offset + DPORT);
+    this.length = u16(r, offset + LENGTH);
+    this.checksum = u16(r, offset + CHECKSUM);
     this.data = r.subarray(r.length, r.length);
     this._error = 'truncated UDP header';
   }
@@ -37,35 +41,40 @@ UDP.prototype.decode = function (raw_packet, offset) {
   return this;
 };
 
-// Fast path of decode.packet: the same object as `new UDP(emitter).decode(r, offset)`.
+// The header's fields and the data view, in the order of UDP's own properties (the caller has
+// set `emitter`); the 8 bytes at `o` must be there. `data` is [header end, header end + length
+// - 8), cut to what was captured.
+function readHeader(u, r, o) {
+  u.sport = (r[o + SPORT] << 8) | r[o + SPORT + 1];
+  u.dport = (r[o + DPORT] << 8) | r[o + DPORT + 1];
+  var length = (r[o + LENGTH] << 8) | r[o + LENGTH + 1];
+  u.length = length;
+  u.checksum = (r[o + CHECKSUM] << 8) | r[o + CHECKSUM + 1];
+  u.data = r.subarray(o + HEADER, o + (length > HEADER ? length : HEADER));
+}
+
+// decode.packet's fast path: the same object as `new UDP(emitter).decode(r, offset)`.
 function DecodedUDP(emitter, r, offset) {
   this.emitter = emitter;
-  this.sport = (r[offset] << 8) | r[offset + 1];
-  this.dport = (r[offset + 2] << 8) | r[offset + 3];
-  var length = (r[offset + 4] << 8) | r[offset + 5];
-  this.length = length;
-  this.checksum = (r[offset + 6] << 8) | r[offset + 7];
-  this.data = r.subarray(offset + 8, offset + (length > 8 ? length : 8));
+  readHeader(this, r, offset);
 }
 DecodedUDP.prototype = UDP.prototype;
 
 function decodeUDP(emitter, r, offset) {
-  if (r.length - offset >= 8) {
-    var udp = new DecodedUDP(emitter, r, offset);
-    if (emitter) { emitUDP(emitter, udp); }
-    return udp;
+  if (r.length - offset >= HEADER) {
+    return mappedUDP(emitter, r, offset);
   }
   return new UDP(emitter).decode(r, offset);
 }
-internal.decodeUDP = decodeUDP;
 
-// For an 8-byte header the structure pass vouched for.
+// For an 8-byte header that is there (checked by decodeUDP, or vouched for by the structure pass).
 function mappedUDP(emitter, r, offset) {
   var udp = new DecodedUDP(emitter, r, offset);
   if (emitter) { emitUDP(emitter, udp); }
   return udp;
 }
-internal.mappedUDP = mappedUDP;
+
+shared.exportFast(UDP, { decode: decodeUDP, mapped: mappedUDP });
 
 UDP.prototype.toString = function () {
   var ret = 'UDP ' + this.sport + '->' + this.dport + ' len ' + this.length;

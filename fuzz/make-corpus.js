@@ -7,8 +7,12 @@ const path = require('path');
 const crypto = require('crypto');
 const pcap = require('..');
 const native = require('../lib/native');
+const L = require('../lib/layout');
 
-const DLTS = [0, 1, 12, 14, 101, 108, 113, 127, 228, 229, 276];
+// The link types to fuzz: every DLT_ constant of lib/layout.js (generated from src/layout.rs), in
+// the file's order. fuzz_targets/structure.rs reads the same lines of the same file, so a seed's
+// pick byte names the same link type on both sides.
+const DLTS = Object.keys(L).filter((k) => k.startsWith('DLT_')).map((k) => L[k]);
 const out = path.resolve(process.argv[2] || path.join(__dirname, 'corpus', 'structure'));
 const fixtures = path.join(__dirname, '..', '__test__', 'fixtures');
 fs.mkdirSync(out, { recursive: true });

@@ -31,10 +31,4 @@ function argError(message) {
   return err;
 }
 
-// Calls fn(...args). Native errors need no translation any more; kept for callers outside lib/
-// (index.js) until they call the addon directly.
-function call(fn, self, args) {
-  return fn.apply(self, args);
-}
-
-module.exports = { pcapError, argError, describe, escapeControls, call };
+module.exports = { pcapError, argError, describe, escapeControls };

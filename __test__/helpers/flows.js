@@ -1,8 +1,8 @@
 'use strict';
 // Test helpers for the flow meter: read a file's flows through the package, and tshark's
 // view of the same file's TCP and UDP streams.
-const { execFileSync } = require('node:child_process');
 const pcap = require('../..');
+const tshark = require('./tshark');
 
 // Timeouts far beyond any test capture: tshark's streams have none.
 const FOREVER = { idleTimeout: 1e9, activeTimeout: 1e9, closeTimeout: 1e9 };
@@ -40,8 +40,8 @@ function tsharkFlows(file) {
     'tcp.analysis.retransmission', 'tcp.analysis.initial_rtt', 'ip.flags.mf', 'ip.frag_offset', 'ipv6.fragment',
     'tls.handshake.extensions_server_name', 'dns.qry.name', 'http.host', 'tcp.analysis.duplicate_ack',
     'tcp.analysis.out_of_order', 'tcp.analysis.zero_window'];
-  const out = execFileSync('tshark', ['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f']
-    .concat(...fields.map((f) => ['-e', f])), { encoding: 'latin1', maxBuffer: 1 << 28, stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = tshark.run(['-n', '-r', file, '-T', 'fields', '-E', 'separator=|', '-E', 'occurrence=f']
+    .concat(...fields.map((f) => ['-e', f])), { encoding: 'latin1' });
   const tcp = new Map();
   const udp = new Map();
   for (const line of out.split('\n')) {
@@ -81,7 +81,7 @@ function tsharkFlows(file) {
 
 // `tshark -z conv,udp`: the number of UDP conversations.
 function tsharkUdpConversations(file) {
-  const out = execFileSync('tshark', ['-n', '-q', '-r', file, '-z', 'conv,udp'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const out = tshark.run(['-n', '-q', '-r', file, '-z', 'conv,udp']);
   return out.split('\n').filter((l) => /<->/.test(l)).length;
 }
 

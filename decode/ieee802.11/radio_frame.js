@@ -1,7 +1,7 @@
 'use strict';
 // IEEE 802.11 MAC frame header.
-var internal = require('../_internal');
-var emitRadioFrame = internal.emitterFor('radio-frame');
+var shared = require('../_util');
+var emitRadioFrame = shared.emitterFor('radio-frame');
 var EthernetAddr = require('../ethernet_addr');
 var LogicalLinkControl = require('../llc_packet');
 var RadioBeaconFrame = require('./radio_beacon_frame');
@@ -57,11 +57,11 @@ RadioFrame.prototype.decode = function (raw_packet, offset) {
   this.type = (fc >> 2) & 0x03;
   this.subType = (fc >> 4) & 0x0f;
   this.flags = new RadioFrameFlags().decode(fc >> 8);
-  this.duration = internal.u16(r, offset + 2);
+  this.duration = shared.u16(r, offset + 2);
   if (avail >= 10) { this.bssid = new EthernetAddr(r, offset + 4); }
   if (avail >= 16) { this.shost = new EthernetAddr(r, offset + 10); }
   if (avail >= 22) { this.dhost = new EthernetAddr(r, offset + 16); }
-  this.fragSeq = internal.u16(r, offset + 22);
+  this.fragSeq = shared.u16(r, offset + 22);
 
   if (this.type === 1) {
     // Control frames are shorter (ACK and CTS: 10 bytes, RTS: 16 bytes).

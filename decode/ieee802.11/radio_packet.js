@@ -1,7 +1,7 @@
 'use strict';
 // Radiotap header (LINKTYPE_IEEE802_11_RADIO, 127). https://www.radiotap.org
-var internal = require('../_internal');
-var emitRadioPacket = internal.emitterFor('radio-packet');
+var shared = require('../_util');
+var emitRadioPacket = shared.emitterFor('radio-packet');
 var RadioFrame = require('./radio_frame');
 var radiotap_fields = require('./radiotap_fields.json');
 
@@ -25,16 +25,16 @@ RadioPacket.prototype.decode = function (raw_packet, offset, options) {
   var start = offset;
   var avail = r.length - offset;
   if (!(avail >= 8)) {
-    this.headerRevision = internal.u8(r, offset);
-    this.headerPad = internal.u8(r, offset + 1);
-    this.headerLength = internal.u16le(r, offset + 2);
+    this.headerRevision = shared.u8(r, offset);
+    this.headerPad = shared.u8(r, offset + 1);
+    this.headerLength = shared.u16le(r, offset + 2);
     this.ieee802_11Frame = null;
     this._error = 'truncated radiotap header';
     return this;
   }
   this.headerRevision = r[offset];
   if (this.headerRevision !== 0) {
-    internal.debug('Unknown radiotap version: ' + this.headerRevision);
+    shared.debug('Unknown radiotap version: ' + this.headerRevision);
   }
   this.headerPad = r[offset + 1];
   var hlen = this.headerLength = r[offset + 2] | (r[offset + 3] << 8);
@@ -46,7 +46,7 @@ RadioPacket.prototype.decode = function (raw_packet, offset, options) {
   var error = null;
   for (;;) {
     if (o + 4 > start + limit) { error = 'radiotap present bitmaps run past the header'; break; }
-    var w = internal.u32le(r, o);
+    var w = shared.u32le(r, o);
     words.push(w);
     o += 4;
     if (w < 0x80000000) { break; }

@@ -1,6 +1,9 @@
 'use strict';
 // Internal: shared logic of the IPv6 extension header decoders.
-var internal = require('../_internal');
+var shared = require('../_util');
+// Exported before requiring ip_protocols: that loads the extension header classes, which read
+// extensionToString from here (a deep require of one of them comes round to this module first).
+module.exports = { decodeNext: decodeNext, extensionToString: extensionToString };
 var protocols = require('../ip_protocols');
 
 // Shared by the extension header classes: decode what follows this header.
@@ -10,12 +13,12 @@ function decodeNext(self, raw_packet, offset, len) {
     self.protocolName = 'Unknown';
   } else if (offset > raw_packet.length) {
     self._error = 'truncated extension header: ' + (offset - raw_packet.length) + ' bytes missing';
-  } else if (internal.nesting.depth >= internal.MAX_DEPTH) {
+  } else if (shared.nesting.depth >= shared.MAX_DEPTH) {
     self._error = 'too many nested headers';
   } else {
-    internal.nesting.depth++;
+    shared.nesting.depth++;
     self.payload = new Decoder(self.emitter).decode(raw_packet, offset, len);
-    internal.nesting.depth--;
+    shared.nesting.depth--;
   }
   return self;
 }
@@ -25,5 +28,3 @@ function extensionToString() {
   var ret = (p === undefined || p === null) ? 'proto ' + this.nextHeader : p.constructor.name;
   return ret + ' ' + p;
 }
-
-module.exports = { decodeNext: decodeNext, extensionToString: extensionToString };

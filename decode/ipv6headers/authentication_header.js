@@ -1,8 +1,8 @@
 'use strict';
-var internal = require('../_internal');
-var chain = require('./_chain');
-
+var shared = require('../_util');
+// Exported before requiring the chain, which loads ip_protocols, which requires this module.
 module.exports = AuthenticationHeader;
+var chain = require('./_chain');
 
 // IP Authentication Header (51), RFC 4302. Its length field counts 4-octet
 // units minus 2, unlike the other extension headers.
@@ -12,20 +12,20 @@ function AuthenticationHeader(emitter) {
   this.headerLength = undefined;
   this.spi = undefined;
   this.sequence = undefined;
-  if (emitter) { internal.hidden(this, 'emitter', emitter); }
+  if (emitter) { shared.hidden(this, 'emitter', emitter); }
 }
 
 AuthenticationHeader.prototype.decode = function (raw_packet, offset, len) {
   if (typeof len !== 'number') { len = raw_packet.length - offset; }
   if (!(raw_packet.length - offset >= 12)) {
-    this.nextHeader = internal.u8(raw_packet, offset);
+    this.nextHeader = shared.u8(raw_packet, offset);
     this._error = 'truncated authentication header';
     return this;
   }
   this.nextHeader = raw_packet[offset];
   this.headerLength = (raw_packet[offset + 1] + 2) * 4;
-  this.spi = internal.u32(raw_packet, offset + 4);
-  this.sequence = internal.u32(raw_packet, offset + 8);
+  this.spi = shared.u32(raw_packet, offset + 4);
+  this.sequence = shared.u32(raw_packet, offset + 8);
   return chain.decodeNext(this, raw_packet, offset + this.headerLength, len - this.headerLength);
 };
 

@@ -1,18 +1,18 @@
 'use strict';
-var internal = require('../_internal');
+var shared = require('../_util');
 
 // Encapsulating Security Payload (50), RFC 4303. The rest is encrypted.
 function ESP(emitter) {
   this.spi = undefined;
   this.sequence = undefined;
   this.data = undefined;
-  if (emitter) { internal.hidden(this, 'emitter', emitter); }
+  if (emitter) { shared.hidden(this, 'emitter', emitter); }
 }
 
 ESP.prototype.decode = function (raw_packet, offset, len) {
   if (typeof len !== 'number') { len = raw_packet.length - offset; }
-  this.spi = internal.u32(raw_packet, offset);
-  this.sequence = internal.u32(raw_packet, offset + 4);
+  this.spi = shared.u32(raw_packet, offset);
+  this.sequence = shared.u32(raw_packet, offset + 4);
   if (this.sequence === undefined) {
     this._error = 'truncated ESP header';
     this.data = null;

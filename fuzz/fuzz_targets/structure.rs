@@ -9,15 +9,35 @@ use libfuzzer_sys::fuzz_target;
 #[path = "../../src/structure.rs"]
 mod structure;
 
+use std::sync::OnceLock;
 use structure::{flags, net, shape, status, MAP_LEN};
 
-const DLTS: [i32; 11] = [0, 1, 12, 14, 101, 108, 113, 127, 228, 229, 276];
+/// The generated JavaScript layout table (`lib/layout.js`, from `src/layout.rs`).
+const LAYOUT_JS: &str = include_str!("../../lib/layout.js");
+
+/// The link types to fuzz: the values of the table's `const DLT_<NAME> = <n>;` lines, in the
+/// file's order. `fuzz/make-corpus.js` takes the same list from the same file, so a seed's pick
+/// byte names the same link type on both sides.
+fn dlts() -> &'static [i32] {
+    static DLTS: OnceLock<Vec<i32>> = OnceLock::new();
+    DLTS.get_or_init(|| {
+        let list: Vec<i32> = LAYOUT_JS
+            .lines()
+            .filter_map(|line| line.strip_prefix("const DLT_"))
+            .filter_map(|rest| rest.split_once(" = "))
+            .filter_map(|(_, value)| value.trim_end_matches(';').parse().ok())
+            .collect();
+        assert!(!list.is_empty(), "no DLT_ constants in lib/layout.js");
+        list
+    })
+}
 
 fuzz_target!(|data: &[u8]| {
     let Some((&pick, pkt)) = data.split_first() else {
         return;
     };
-    let dlt = DLTS[usize::from(pick) % DLTS.len()];
+    let dlts = dlts();
+    let dlt = dlts[usize::from(pick) % dlts.len()];
     let s = structure::structure(dlt, pkt);
     let len = pkt.len();
     if s.status == status::OK {
