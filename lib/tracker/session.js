@@ -368,6 +368,9 @@ function established(session, packet, closeState) {
   session._payload(t);
   if (t.finished) { return; }
   session._acks(t, tcp);
+  // The ACK may show bytes of the other direction that the capture lost (Reassembler.ack).
+  const peer = t.fromSrc ? t.recv : t.send;
+  if (peer !== null && peer.ackGrace > 0 && tcp.flags.ack && peer.ack(tcp.ackno) > 0) { session._results(t, peer); }
   const fin = tcp.flags.fin;
   if (fin) { session._fin(t, tcp); }
   switch (closeState) {
@@ -462,6 +465,7 @@ TCPSession.prototype._payload = function (t) {
 function newReassembler(t, dir) {
   const o = t.opts;
   const r = new Reassembler(o.maxBufferedBytes, o.maxBufferedSegments, t.budget);
+  r.ackGrace = o.ackGrace;
   r.owner = t;
   r.dir = dir;
   return r;
