@@ -39,8 +39,16 @@ function Connection(tracker, session) {
   this.pending = [];   // exchanges whose response has not started
   this.pendingSizes = []; // bytes of each one's request head
   this.closed = false;
+  this.uncertain = false; // bytes lost: requests or responses may be missing (pairing unknown)
   Holder(this);        // of the tracker's budget
 }
+
+// A direction lost bytes it could not skip over: whole messages may be missing, so which
+// response answers which request is no longer known. It is known again at a clean turn: a
+// request starting while no request waits and the response direction is between messages.
+Connection.prototype.lost = function () {
+  this.uncertain = true;
+};
 
 // What this connection holds changed by `bytes` and `items` (waiting requests).
 Connection.prototype.charge = function (bytes, items) {
@@ -96,10 +104,17 @@ function newExchange(conn, requestDir, request) {
     client: fromSrc ? s.src : s.dst,
     server: fromSrc ? s.dst : s.src,
     request, response: null, response_time: null, total_time: null, informational: [],
+    // 'known': the response answers this request; 'unknown': bytes were lost on this
+    // connection and messages may be missing, so the tracker cannot vouch for the pairing
+    pairing: conn.uncertain ? 'unknown' : 'known',
+    error: null, // the HPE_* code of an `http error` that cut this exchange off
   };
 }
 
 Connection.prototype.request = function (d, msg, size) {
+  if (this.uncertain && this.pending.length === 0 && this.other(d).state === S_START) {
+    this.uncertain = false;
+  }
   const exchange = newExchange(this, d, msg);
   if (this.pending.length >= this.tracker.options.maxPending) {
     d._fail(parseError('HPE_PENDING_OVERFLOW', 'more than ' + this.tracker.options.maxPending +
@@ -131,14 +146,23 @@ Connection.prototype.response = function (d, msg) {
   let exchange;
   if (sc >= 100 && sc < 200 && sc !== 101) {
     exchange = this.pending.length > 0 ? this.pending[0] : null;
-    if (exchange !== null) { exchange.informational.push(msg); }
-    return exchange || { request: null, response: null, informational: [msg] };
+    if (exchange !== null) {
+      exchange.informational.push(msg);
+      if (this.uncertain) { exchange.pairing = 'unknown'; }
+      return exchange;
+    }
+    exchange = newExchange(this, this.other(d), null);
+    exchange.informational.push(msg);
+    exchange.pairing = 'unknown';
+    return exchange;
   }
   exchange = this.pending.shift();
   if (exchange === undefined) {
     exchange = newExchange(this, this.other(d), null);
+    exchange.pairing = 'unknown';
   } else {
     this.charge(-this.pendingSizes.shift(), -1);
+    if (this.uncertain) { exchange.pairing = 'unknown'; }
   }
   exchange.response = msg;
   const req = exchange.request;
