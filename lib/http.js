@@ -156,6 +156,9 @@ Connection.prototype.response = function (d, msg) {
     exchange.pairing = 'unknown';
     return exchange;
   }
+  // The server answers requests it has: bytes of the request direction its ACKs passed are
+  // lost by the capture; declaring them now delivers the requests held behind them first.
+  if (typeof this.session._catchUp === 'function') { this.session._catchUp(this.other(d).dir); }
   exchange = this.pending.shift();
   if (exchange === undefined) {
     exchange = newExchange(this, this.other(d), null);

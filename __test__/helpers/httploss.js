@@ -284,7 +284,12 @@ function scoreTshark(file, truth) {
     for (let i = 0; i < methods.length; i++) {
       const t = byUrl.get(uris[i]);
       const body = methods.length === 1 ? len(f['http.file_data']) : 0;
-      if (t && t.method === methods[i] && body === t.reqBody && !rightReq.has(t)) { rightReq.add(t); } else { score.requests.wrong++; score.requests.unflagged++; }
+      if (t && t.method === methods[i] && body === t.reqBody && !rightReq.has(t)) {
+        rightReq.add(t);
+      } else {
+        score.requests.wrong++;
+        score.requests.unflagged++;
+      }
     }
     for (let i = 0; i < codes.length; i++) {
       const lines = f['http.response.line'] || [];
