@@ -259,15 +259,32 @@ function scoreOurs(file, truth) {
   return score;
 }
 
-// tshark over the file, scored the same way (tshark flags nothing: every wrong answer counts
-// as unflagged).
+// Every value of `key` anywhere inside a (tshark -T json) object, and every string anywhere.
+function walk(o, out) {
+  if (Array.isArray(o)) { for (const v of o) { walk(v, out); } return out; }
+  if (o === null || typeof o !== 'object') { return out; }
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    out.keys.push(k);
+    if (typeof v === 'string') {
+      (out.values[k] || (out.values[k] = [])).push(v);
+      out.strings.push(v);
+    } else if (Array.isArray(v) && v.every((e) => typeof e === 'string')) {
+      (out.values[k] || (out.values[k] = [])).push(...v);
+      out.strings.push(...v);
+    } else {
+      walk(v, out);
+    }
+  }
+  return out;
+}
+
+// tshark over the file, scored the same way, message by message (`-J http`: one object per
+// HTTP message of a frame). tshark flags nothing: each of its wrong answers is unflagged.
 function scoreTshark(file, truth) {
-  const r = spawnSync('tshark', ['-r', file, '-Y', 'http', '-T', 'json',
+  const r = spawnSync('tshark', ['-r', file, '-Y', 'http', '-T', 'json', '--no-duplicate-keys', '-J', 'http',
     '-o', 'tcp.desegment_tcp_streams:TRUE', '-o', 'http.desegment_headers:TRUE', '-o', 'http.desegment_body:TRUE',
-    '-o', 'http.dechunk_body:TRUE',
-    '-e', 'http.request.method', '-e', 'http.request.uri', '-e', 'http.response.code', '-e', 'http.response_for.uri',
-    '-e', 'http.response.line', '-e', 'http.file_data', '-e', 'http.content_length', '-e', 'http.request'],
-  { encoding: 'utf8', maxBuffer: 1 << 30 });
+    '-o', 'http.dechunk_body:TRUE'], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) { throw new Error('tshark failed: ' + r.stderr); }
   const rows = JSON.parse(r.stdout);
   const byUrl = new Map(truth.map((t) => [t.url, t]));
@@ -275,32 +292,37 @@ function scoreTshark(file, truth) {
   const score = newScore(truth);
   const rightReq = new Set();
   const rightRes = new Set();
-  const len = (f) => (f ? Buffer.from(f[0].replace(/:/g, ''), /^([0-9a-f]{2}:)*[0-9a-f]{2}$/.test(f[0]) ? 'hex' : 'latin1').length : 0);
   for (const row of rows) {
-    const f = row._source.layers;
-    const methods = f['http.request.method'] || [];
-    const uris = f['http.request.uri'] || [];
-    const codes = f['http.response.code'] || [];
-    for (let i = 0; i < methods.length; i++) {
-      const t = byUrl.get(uris[i]);
-      const body = methods.length === 1 ? len(f['http.file_data']) : 0;
-      if (t && t.method === methods[i] && body === t.reqBody && !rightReq.has(t)) {
-        rightReq.add(t);
-      } else {
-        score.requests.wrong++;
-        score.requests.unflagged++;
+    const http = row._source.layers.http;
+    for (const pdu of Array.isArray(http) ? http : [http]) {
+      const w = walk(pdu, { keys: [], values: {}, strings: [] });
+      const one = (k) => (w.values[k] ? w.values[k][0] : undefined);
+      const data = one('http.file_data');
+      const body = data === undefined ? 0 : Buffer.from(data, 'latin1').length;
+      if (one('http.request.method') !== undefined) {
+        const t = byUrl.get(one('http.request.uri'));
+        if (t && t.method === one('http.request.method') && body === t.reqBody && !rightReq.has(t)) {
+          rightReq.add(t);
+        } else {
+          score.requests.wrong++;
+          score.requests.unflagged++;
+        }
       }
-    }
-    for (let i = 0; i < codes.length; i++) {
-      const lines = f['http.response.line'] || [];
-      const xl = lines.filter((l) => l.startsWith('X-Id: '));
-      const xid = xl[i] ? xl[i].slice(6).trim() : '';
-      const info = xid.endsWith('/100');
-      const t = byId.get(info ? xid.slice(0, -4) : xid);
-      const forUri = (f['http.response_for.uri'] || [])[i] || '';
-      const body = codes.length === 1 ? len(f['http.file_data']) : -1;
-      const ok = t && forUri.endsWith(t.url) && (info ? +codes[i] === 100 : +codes[i] === t.status && body === t.resBody);
-      if (ok && !rightRes.has(xid)) { rightRes.add(xid); } else { score.responses.wrong++; score.responses.unflagged++; }
+      if (one('http.response.code') !== undefined) {
+        const x = w.strings.concat(w.keys).find((v) => v.startsWith('X-Id: '));
+        const xid = x ? x.slice(6).replace(/\\r\\n|\r\n/g, '').trim() : '';
+        const info = xid.endsWith('/100');
+        const t = byId.get(info ? xid.slice(0, -4) : xid);
+        const code = +one('http.response.code');
+        const ok = t && (one('http.response_for.uri') || '').endsWith(t.url) &&
+          (info ? code === 100 : code === t.status && body === t.resBody);
+        if (ok && !rightRes.has(xid)) {
+          rightRes.add(xid);
+        } else {
+          score.responses.wrong++;
+          score.responses.unflagged++;
+        }
+      }
     }
   }
   score.requests.right = rightReq.size;
