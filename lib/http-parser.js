@@ -83,6 +83,8 @@ function Direction(conn, dir) {
   this.buffered = 0;       // bytes of head, line and held last charged to the connection
   this.lossy = false;      // bytes of this direction were lost: a parse error resumes too
   this.peek = false;       // a response whose request is unknown: body or not, see _peek
+  this.lostStarts = false; // S_LOST: the lost bytes surely held a message start
+  this.pos = -1;           // stream position of the next byte (known after a gap), uint32
 }
 
 // Charge the connection with what this direction holds now (partial head or chunk line,
@@ -98,13 +100,18 @@ Direction.prototype._account = function () {
 };
 
 // Feeds bytes of this direction, in stream order. Returns nothing; errors become events.
-Direction.prototype.feed = function (buf) {
+// `at`: the stream position of buf's first byte (-1 or undefined: not known).
+Direction.prototype.feed = function (buf, at) {
   let off = 0;
   const len = buf.length;
   if (this.state === S_LOST) {
     if (!this._startsMessage(buf)) { return; }
     this.state = S_START;
     this.startTime = this.conn.now();
+    const starts = this.lostStarts;
+    this.lostStarts = false;
+    this.conn.resumed(this, at === undefined ? -1 : at, starts);
+    if (this.state !== S_START) { return; } // dropped meanwhile
   }
   while (off < len) {
     if (this.peek && !this._peek(buf, off)) { continue; }
@@ -528,6 +535,9 @@ Direction.prototype._fail = function (err) {
 // HPE_LOST_DATA), an `http error` says so, the connection's pairing becomes uncertain, and
 // parsing resumes at the next delivery that starts a message (S_LOST).
 Direction.prototype.gap = function (bytes) {
+  // the lost bytes surely start a message: at a message boundary, or past the known end of one
+  const starts = this.state === S_START || (this.state === S_LENGTH && bytes > this.remaining) ||
+    (this.state === S_HEAD && this.head === null);
   switch (this.state) {
     case S_LENGTH:
     case S_CHUNK_DATA:
@@ -545,7 +555,8 @@ Direction.prototype.gap = function (bytes) {
       return;
     case S_TUNNEL:
     case S_DEAD:
-    case S_LOST:
+      return;
+    case S_LOST: // more lost: it may hold more message starts, not surely
       return;
     default:
       break;
@@ -553,6 +564,7 @@ Direction.prototype.gap = function (bytes) {
   if (this.msg !== null) { this.msg.body_lost += bytes; }
   const where = this.role === null ? ' before the first message' : this.msg !== null ? ' inside a message' : ' between messages';
   this.lossy = true;
+  this.lostStarts = starts;
   this.conn.lost(this);
   this._fail(parseError('HPE_LOST_DATA', bytes + ' bytes missing from the capture' + where +
     ' (parsing resumes at the next ' + (this.role === 'request' ? 'request' : this.role === 'response' ? 'response' : 'message') + ')'));

@@ -508,6 +508,14 @@ TCPSession.prototype._catchUp = function (dir) {
   return true;
 };
 
+// The ACK number of the packet being tracked, when it comes from `dir` and has one; else -1.
+TCPSession.prototype._ackOf = function (dir) {
+  const t = stateOf(this);
+  const tcp = t.tcp;
+  if (tcp === null || !tcp.flags.ack || t.fromSrc !== (dir === 'send')) { return -1; }
+  return tcp.ackno >>> 0;
+};
+
 // `gap` (session, direction, bytes, reason, seq): on the session, then on the tracker.
 TCPSession.prototype._gap = function (t, dir, bytes, reason, seq) {
   const tracker = t.tracker;
