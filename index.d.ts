@@ -453,11 +453,16 @@ export interface TCPTrackerOptions {
     maxBufferedBytesTotal?: number;
     /** Reassembly: out-of-order segments held across all sessions (default 65536; Infinity = no cap). */
     maxBufferedSegmentsTotal?: number;
+    /** Reassembly: packets of the peer acknowledging past a hole before the hole is given up
+     * (`gap`, reason "acked") and the data held behind it delivered; the grace lets a segment the
+     * capture shows a few packets late still fill it (default 8; 0 = never, wait for the end). */
+    ackGrace?: number;
 }
 
-/** Why reassembly gave bytes up: cut by the snap length, over a per-direction limit, over a
- * tracker-wide total, or still missing when the session ended. */
-export type TCPGapReason = 'snaplen' | 'limit' | 'total' | 'end';
+/** Why reassembly gave bytes up: cut by the snap length, acknowledged by the peer (the capture
+ * lost them; they cannot come any more), over a per-direction limit, over a tracker-wide total,
+ * or still missing when the session ended. */
+export type TCPGapReason = 'snaplen' | 'acked' | 'limit' | 'total' | 'end';
 
 /** `tracker.stats()`. */
 export interface TCPTrackerStats {

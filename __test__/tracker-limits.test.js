@@ -46,7 +46,7 @@ test('defaults: tracker-wide limits are on, and stats() starts at zero', () => {
   assert.strictEqual(t.options.maxBufferedSegmentsTotal, 65536);
   assert.deepStrictEqual(t.stats(), {
     sessions: 0, bufferedBytes: 0, bufferedSegments: 0, peakBufferedBytes: 0, peakBufferedSegments: 0,
-    gaps: { snaplen: 0, limit: 0, total: 0, end: 0 }, gapBytes: { snaplen: 0, limit: 0, total: 0, end: 0 },
+    gaps: { snaplen: 0, acked: 0, limit: 0, total: 0, end: 0 }, gapBytes: { snaplen: 0, acked: 0, limit: 0, total: 0, end: 0 },
     dropped: { idle: 0, limit: 0, close: 0 },
   });
   assert.throws(() => new TCPTracker({ maxBufferedBytesTotal: -1 }), TypeError);

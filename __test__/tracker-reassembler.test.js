@@ -318,3 +318,85 @@ test('a budget counts what every reassembler holds and lists the holders oldest 
   assert.deepStrictEqual([budget.bytes, budget.items, budget.holders, budget.first], [0, 0, 0, null]);
   assert.deepStrictEqual([budget.peakBytes, budget.peakItems], [13, 4]);
 });
+
+test('ack: a hole the peer acknowledged is given up on the second ACK past it, exactly once', () => {
+  const r = new Reassembler(1 << 20, 256, null);
+  r.ackGrace = 2;
+  r.start(1000);
+  assert.deepStrictEqual(texts(push(r, 1000, 'aaaa')), ['aaaa']);
+  // 1004..1009 lost by the capture; the next segment is held behind the hole
+  assert.deepStrictEqual(push(r, 1010, 'cccc'), []);
+  assert.strictEqual(r.ack(1004), 0, 'an ACK up to next shows no loss');
+  assert.strictEqual(r.ack(1014), 0, 'the first ACK past the hole is a grace (capture reordering)');
+  assert.strictEqual(r.ack(1014), 2);
+  assert.deepStrictEqual(results(r), [
+    { gap: 6, seq: 1004, reason: 'acked' },
+    { data: 'cccc', seq: 1010 },
+  ]);
+  assert.strictEqual(r.ack(1014), 0, 'reported once');
+  assert.strictEqual(r.ack(1014), 0);
+  // the lost bytes arriving late are old: nothing more
+  assert.deepStrictEqual(push(r, 1004, 'bbbbbb'), []);
+  assert.deepStrictEqual(texts(push(r, 1014, 'dd')), ['dd']);
+});
+
+test('ack: a segment the capture shows after its ACK still fills the hole', () => {
+  const r = new Reassembler(1 << 20, 256, null);
+  r.ackGrace = 2;
+  r.start(1);
+  push(r, 1, 'ab');
+  assert.deepStrictEqual(push(r, 5, 'ef'), []);
+  assert.strictEqual(r.ack(7), 0);
+  assert.deepStrictEqual(texts(push(r, 3, 'cd')), ['cd', 'ef']);
+  assert.strictEqual(r.ack(7), 0, 'caught up: no gap');
+  assert.strictEqual(r.outputs(), 0);
+});
+
+test('ack: a lost tail with nothing held behind it, and the ACK of a FIN', () => {
+  const r = new Reassembler(1 << 20, 256, null);
+  r.ackGrace = 2;
+  r.start(100);
+  push(r, 100, 'x'.repeat(10));
+  r.ack(130);
+  assert.strictEqual(r.ack(130), 0, 'nothing held behind the hole: nothing waits, nothing given up');
+  assert.deepStrictEqual(push(r, 130, 'next'), [{ gap: 20, seq: 110, reason: 'acked' }, { data: 'next', seq: 130 }],
+    'the next segment is not held: the acknowledged hole is given up at once');
+  r.setFin(134);
+  assert.strictEqual(r.ack(135), 0);
+  assert.strictEqual(r.ack(135), 0, 'the ACK of the FIN is not a lost byte');
+  // an ACK absurdly far ahead is not believed
+  const q = new Reassembler(1 << 20, 256, null);
+  q.ackGrace = 2;
+  r.ackGrace = 2;
+  q.start(0);
+  q.ack(0x50000000);
+  assert.strictEqual(q.ack(0x50000000), 0);
+  assert.deepStrictEqual(push(q, 9, 'z'), []);
+  assert.strictEqual(q.ack(5), 0, 'first ACK past the hole: grace');
+  assert.strictEqual(q.ack(5), 1);
+  assert.deepStrictEqual(results(q), [{ gap: 5, seq: 0, reason: 'acked' }]);
+  assert.strictEqual(q.ack(10), 0);
+  assert.strictEqual(q.ack(10), 2, 'the rest of the hole, up to the held byte, then the byte');
+  assert.deepStrictEqual(results(q), [{ gap: 4, seq: 5, reason: 'acked' }, { data: 'z', seq: 9 }]);
+});
+
+test('ack: gap ranges across the 2^32 wrap, holes between held segments one at a time', () => {
+  const r = new Reassembler(1 << 20, 256, null);
+  r.ackGrace = 2;
+  r.start(0xfffffff0);
+  push(r, 0xfffffff0, 'a'.repeat(8));               // up to 0xfffffff8
+  push(r, 0x4, 'bbbb');                              // hole 0xfffffff8..0x4 (12 bytes)
+  push(r, 0x10, 'cccc');                             // hole 0x8..0x10
+  const unknown = new Reassembler(1 << 20, 256, null);
+  r.ackGrace = 2;
+  assert.strictEqual(unknown.ack(50), 0, 'a direction not started has no holes');
+  r.ack(0x8);
+  assert.strictEqual(r.ack(0x8), 2);
+  assert.deepStrictEqual(results(r), [
+    { gap: 12, seq: 0xfffffff8, reason: 'acked' },
+    { data: 'bbbb', seq: 0x4 },
+  ]);
+  r.ack(0x14);
+  assert.strictEqual(r.ack(0x14), 2);
+  assert.deepStrictEqual(results(r), [{ gap: 8, seq: 0x8, reason: 'acked' }, { data: 'cccc', seq: 0x10 }]);
+});

@@ -24,6 +24,9 @@ const HEADER_LINE = /^([^:\s]+):[ \t]*(.*?)[ \t]*$/;
 const CTL = /[\x00-\x08\x0a-\x1f\x7f]/; // eslint-disable-line no-control-regex
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[ \t]*(;.*)?$/;
 const DIGITS = /^[0-9]{1,15}$/;
+// A whole request or status line at the start of a delivery (resuming after a gap).
+const RESUME_REQUEST = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,20} [^\s]{1,8000} HTTP\/1\.[01]\r?$/;
+const RESUME_STATUS = /^HTTP\/1\.[01] [1-5][0-9][0-9](?: [^\r\n]*)?\r?$/;
 
 // Parser states
 const S_START = 0;      // before a start line (empty lines are skipped)
@@ -37,6 +40,7 @@ const S_EOF = 7;        // body until the connection closes
 const S_WAIT = 8;       // after an Upgrade/CONNECT request: hold bytes until the response
 const S_TUNNEL = 9;     // after 101 / CONNECT 2xx: not HTTP any more
 const S_DEAD = 10;      // after an error
+const S_LOST = 11;      // after bytes lost by the capture: waiting for a delivery that starts a message
 
 function parseError(code, message) {
   const err = new Error(message);
@@ -54,9 +58,14 @@ function ownCopy(a, b) {
   return out;
 }
 
+// Raw bytes shown in an error message: JSON-quoted, control and non-ASCII bytes escaped.
 function printable(buf, max) {
   const s = buf.toString('latin1', 0, Math.min(buf.length, max));
-  return JSON.stringify(s);
+  return JSON.stringify(s).replace(/[\x7f-\xff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+}
+
+function quoted(text) {
+  return printable(Buffer.from(text, 'latin1'), text.length);
 }
 
 function Direction(conn, dir) {
@@ -72,6 +81,10 @@ function Direction(conn, dir) {
   this.held = [];          // S_WAIT: buffers held
   this.heldBytes = 0;
   this.buffered = 0;       // bytes of head, line and held last charged to the connection
+  this.lossy = false;      // bytes of this direction were lost: a parse error resumes too
+  this.peek = false;       // a response whose request is unknown: body or not, see _peek
+  this.lostStarts = false; // S_LOST: the lost bytes surely held a message start
+  this.pos = -1;           // stream position of the next byte (known after a gap), uint32
 }
 
 // Charge the connection with what this direction holds now (partial head or chunk line,
@@ -87,10 +100,21 @@ Direction.prototype._account = function () {
 };
 
 // Feeds bytes of this direction, in stream order. Returns nothing; errors become events.
-Direction.prototype.feed = function (buf) {
+// `at`: the stream position of buf's first byte (-1 or undefined: not known).
+Direction.prototype.feed = function (buf, at) {
   let off = 0;
   const len = buf.length;
+  if (this.state === S_LOST) {
+    if (!this._startsMessage(buf)) { return; }
+    this.state = S_START;
+    this.startTime = this.conn.now();
+    const starts = this.lostStarts;
+    this.lostStarts = false;
+    this.conn.resumed(this, at === undefined ? -1 : at, starts);
+    if (this.state !== S_START) { return; } // dropped meanwhile
+  }
   while (off < len) {
+    if (this.peek && !this._peek(buf, off)) { continue; }
     switch (this.state) {
       case S_START: {
         while (off < len && (buf[off] === 0x0d || buf[off] === 0x0a)) { off++; }
@@ -142,10 +166,32 @@ Direction.prototype.feed = function (buf) {
         this._account();
         return;
       }
-      default: // S_TUNNEL, S_DEAD
+      default: // S_TUNNEL, S_DEAD, S_LOST
         return;
     }
   }
+};
+
+// After a gap, parsing resumes at a delivery (the reassembler delivers whole segments) that
+// starts with a whole request line (status line) for this direction's role.
+Direction.prototype._startsMessage = function (buf) {
+  const nl = buf.indexOf(0x0a);
+  if (nl === -1 || nl > 8100) { return false; }
+  const line = buf.toString('latin1', 0, nl);
+  if (this.role !== 'response' && RESUME_REQUEST.test(line)) { return true; }
+  return this.role !== 'request' && RESUME_STATUS.test(line);
+};
+
+// A response whose request is unknown (not seen, or the pairing is not sure) and whose head
+// announces a body: if the next bytes are a status line, it answered a HEAD (no body);
+// otherwise the body is read as its headers say. Returns false when it completed the message.
+Direction.prototype._peek = function (buf, off) {
+  this.peek = false;
+  if (buf.length - off >= 7 && buf.toString('latin1', off, off + 7) === 'HTTP/1.') {
+    this._complete();
+    return false;
+  }
+  return true;
 };
 
 // Head: accumulate until the blank line, then parse the whole block.
@@ -228,7 +274,7 @@ Direction.prototype._parseHead = function (text, size) {
   if (this.role !== 'request' && first.startsWith('HTTP/')) {
     const m = STATUS_LINE.exec(first);
     if (m === null) {
-      this._fail(parseError('HPE_INVALID_STATUS', 'bad status line ' + JSON.stringify(first.slice(0, 80))));
+      this._fail(parseError('HPE_INVALID_STATUS', 'bad status line ' + quoted(first.slice(0, 80))));
       return;
     }
     this.role = 'response';
@@ -240,7 +286,7 @@ Direction.prototype._parseHead = function (text, size) {
   } else if (this.role !== 'response') {
     const m = REQUEST_LINE.exec(first);
     if (m === null) {
-      this._fail(parseError('HPE_INVALID_CONSTANT', 'bad request line ' + JSON.stringify(first.slice(0, 80))));
+      this._fail(parseError('HPE_INVALID_CONSTANT', 'bad request line ' + quoted(first.slice(0, 80))));
       return;
     }
     this.role = 'request';
@@ -250,7 +296,7 @@ Direction.prototype._parseHead = function (text, size) {
       http_version: m[3] + '.' + m[4],
     }, this.startTime, now);
   } else {
-    this._fail(parseError('HPE_INVALID_CONSTANT', 'expected a status line, got ' + JSON.stringify(first.slice(0, 80))));
+    this._fail(parseError('HPE_INVALID_CONSTANT', 'expected a status line, got ' + quoted(first.slice(0, 80))));
     return;
   }
   this.startTime = undefined;
@@ -276,7 +322,7 @@ Direction.prototype._parseHead = function (text, size) {
       for (const part of value.split(',')) {
         const v = part.trim();
         if (!DIGITS.test(v) || (cl !== null && cl !== +v)) {
-          this._fail(parseError('HPE_INVALID_CONTENT_LENGTH', 'bad Content-Length ' + JSON.stringify(value)));
+          this._fail(parseError('HPE_INVALID_CONTENT_LENGTH', 'bad Content-Length ' + quoted(value)));
           return;
         }
         cl = +v;
@@ -300,7 +346,7 @@ Direction.prototype._parseHead = function (text, size) {
   if (this.role === 'request') {
     if (te !== null && !chunked) {
       this._fail(parseError('HPE_INVALID_TRANSFER_ENCODING',
-        'request Transfer-Encoding does not end in chunked: ' + JSON.stringify(te)));
+        'request Transfer-Encoding does not end in chunked: ' + quoted(te)));
       return;
     }
     msg.upgrade = msg.method === 'CONNECT' || (upgrade && /(^|,)\s*upgrade\s*(,|$)/.test(connection));
@@ -334,9 +380,15 @@ Direction.prototype._parseHead = function (text, size) {
     conn.responseComplete(this, exchange, true);
     return;
   }
-  if ((req !== null && req.method === 'HEAD') || sc === 204 || sc === 304) {
+  if ((req !== null && req.method === 'HEAD' && exchange.pairing !== 'unknown') || sc === 204 || sc === 304) {
     this._complete();
-  } else if (chunked) {
+    return;
+  }
+  if (req === null || exchange.pairing === 'unknown') {
+    // Maybe an answer to HEAD: look at what follows the head before taking a body (_peek).
+    this.peek = chunked || (te === null && cl !== null && cl > 0);
+  }
+  if (chunked) {
     this.state = S_CHUNK_SIZE;
   } else if (te !== null) {
     this.state = S_EOF;
@@ -416,7 +468,7 @@ Direction.prototype._chunkLine = function (buf, off) {
   if (this.state === S_CHUNK_SIZE) {
     const m = CHUNK_SIZE.exec(line);
     if (m === null) {
-      this._fail(parseError('HPE_INVALID_CHUNK_SIZE', 'bad chunk size line ' + JSON.stringify(line.slice(0, 40))));
+      this._fail(parseError('HPE_INVALID_CHUNK_SIZE', 'bad chunk size line ' + quoted(line.slice(0, 40))));
       return buf.length;
     }
     const size = parseInt(m[1], 16);
@@ -464,7 +516,13 @@ Direction.prototype._complete = function () {
 };
 
 Direction.prototype._fail = function (err) {
-  this.state = S_DEAD;
+  err.exchange = this.exchange;
+  if (this.exchange !== null && this.exchange.error === null) { this.exchange.error = err.code; }
+  this.msg = null;
+  this.exchange = null;
+  this.peek = false;
+  // After lost bytes a parse error may be a wrong resume point: resume again.
+  this.state = this.lossy ? S_LOST : S_DEAD;
   this.head = null;
   this.line = null;
   this.held = [];
@@ -472,12 +530,15 @@ Direction.prototype._fail = function (err) {
   this.conn.error(this, err);
 };
 
-// Bytes lost in the capture: a body of known size can go on, anything else cannot.
+// Bytes lost in the capture: a body of known size (or read until close) goes on; otherwise
+// the message in progress is cut (its body_lost counts the bytes, its exchange gets error
+// HPE_LOST_DATA), an `http error` says so, the connection's pairing becomes uncertain, and
+// parsing resumes at the next delivery that starts a message (S_LOST).
 Direction.prototype.gap = function (bytes) {
+  // the lost bytes surely start a message: at a message boundary, or past the known end of one
+  const starts = this.state === S_START || (this.state === S_LENGTH && bytes > this.remaining) ||
+    (this.state === S_HEAD && this.head === null);
   switch (this.state) {
-    case S_START:
-      if (this.role === null) { return; } // nothing parsed yet: start at the next message... unknown
-      break;
     case S_LENGTH:
     case S_CHUNK_DATA:
       if (bytes <= this.remaining) {
@@ -495,10 +556,18 @@ Direction.prototype.gap = function (bytes) {
     case S_TUNNEL:
     case S_DEAD:
       return;
+    case S_LOST: // more lost: it may hold more message starts, not surely
+      return;
     default:
       break;
   }
-  this._fail(parseError('HPE_LOST_DATA', bytes + ' bytes missing from the capture'));
+  if (this.msg !== null) { this.msg.body_lost += bytes; }
+  const where = this.role === null ? ' before the first message' : this.msg !== null ? ' inside a message' : ' between messages';
+  this.lossy = true;
+  this.lostStarts = starts;
+  this.conn.lost(this);
+  this._fail(parseError('HPE_LOST_DATA', bytes + ' bytes missing from the capture' + where +
+    ' (parsing resumes at the next ' + (this.role === 'request' ? 'request' : this.role === 'response' ? 'response' : 'message') + ')'));
 };
 
 // The TCP connection is over: a body read until close is complete; anything else is cut.
@@ -512,5 +581,5 @@ Direction.prototype.eof = function () {
 };
 
 module.exports = {
-  Direction, parseError, S_START, S_HEAD, S_WAIT, S_TUNNEL, S_DEAD,
+  Direction, parseError, S_START, S_HEAD, S_WAIT, S_TUNNEL, S_DEAD, S_LOST,
 };

@@ -38,9 +38,50 @@ function Connection(tracker, session) {
   this.recv = new Direction(this, 'recv');
   this.pending = [];   // exchanges whose response has not started
   this.pendingSizes = []; // bytes of each one's request head
+  // for each: the client's ACK in the packet that carried the request (how much of the
+  // response stream it had received when it sent it), -1 when not known
+  this.pendingAcks = [];
   this.closed = false;
+  this.uncertain = false; // bytes lost: requests or responses may be missing (pairing unknown)
   Holder(this);        // of the tracker's budget
 }
+
+// A direction lost bytes it could not skip over. Requests lost: which response answers which
+// request is no longer known (pairing 'unknown') until a clean turn (a request starting while
+// none waits and the response direction is between messages). Responses: see resumed().
+Connection.prototype.lost = function (d) {
+  if (!this.isResponse(d)) { this.uncertain = true; }
+};
+
+Connection.prototype.isResponse = function (d) {
+  return d.role === 'response' || (d.role === null && this.other(d).role === 'request');
+};
+
+// The response direction resumes at stream position `at` (-1: unknown) after losing bytes
+// (`starts`: the lost bytes surely held the start of a response). A final response lost there
+// answered a request the client had finished sending before it received `at` (its ACK then is
+// before `at`): none such, the pairing stays known; exactly one and a response surely started
+// in the loss: that request's response is lost (`http unanswered`, error HPE_LOST_DATA);
+// otherwise the pairing becomes unknown.
+Connection.prototype.resumed = function (d, at, starts) {
+  if (!this.isResponse(d)) { return; }
+  // Requests the server had are known first (a hole the server's ACKs passed is given up).
+  if (typeof this.session._catchUp === 'function') { this.session._catchUp(this.other(d).dir); }
+  const acks = this.pendingAcks;
+  let n = 0;
+  while (n < acks.length && (acks[n] === -1 || at === -1 || ((acks[n] - at) | 0) < 0)) { n++; }
+  if (n === 0) { return; }
+  if (n === 1 && starts && !this.uncertain) {
+    const exchange = this.pending.shift();
+    this.charge(-this.pendingSizes.shift(), -1);
+    acks.shift();
+    exchange.error = 'HPE_LOST_DATA';
+    this.tracker.stats.unanswered++;
+    this.emit('http unanswered', exchange);
+    return;
+  }
+  this.uncertain = true;
+};
 
 // What this connection holds changed by `bytes` and `items` (waiting requests).
 Connection.prototype.charge = function (bytes, items) {
@@ -58,6 +99,7 @@ Connection.prototype.drop = function (reason) {
   this.closed = true;
   this.pending = [];
   this.pendingSizes = [];
+  this.pendingAcks = [];
   for (const d of [this.send, this.recv]) {
     d.state = S_DEAD;
     d.head = null;
@@ -96,10 +138,17 @@ function newExchange(conn, requestDir, request) {
     client: fromSrc ? s.src : s.dst,
     server: fromSrc ? s.dst : s.src,
     request, response: null, response_time: null, total_time: null, informational: [],
+    // 'known': the response answers this request; 'unknown': bytes were lost on this
+    // connection and messages may be missing, so the tracker cannot vouch for the pairing
+    pairing: conn.uncertain ? 'unknown' : 'known',
+    error: null, // the HPE_* code of an `http error` that cut this exchange off
   };
 }
 
 Connection.prototype.request = function (d, msg, size) {
+  if (this.uncertain && this.pending.length === 0 && this.other(d).state === S_START) {
+    this.uncertain = false;
+  }
   const exchange = newExchange(this, d, msg);
   if (this.pending.length >= this.tracker.options.maxPending) {
     d._fail(parseError('HPE_PENDING_OVERFLOW', 'more than ' + this.tracker.options.maxPending +
@@ -108,6 +157,7 @@ Connection.prototype.request = function (d, msg, size) {
   }
   this.pending.push(exchange);
   this.pendingSizes.push(size);
+  this.pendingAcks.push(typeof this.session._ackOf === 'function' ? this.session._ackOf(d.dir) : -1);
   this.charge(size, 1);
   if (this.closed) { return exchange; } // dropped by the tracker-wide limits: reported there
   this.tracker.stats.requests++;
@@ -116,6 +166,11 @@ Connection.prototype.request = function (d, msg, size) {
 };
 
 Connection.prototype.requestComplete = function (d, exchange) {
+  const i = this.pending.lastIndexOf(exchange);
+  if (i !== -1 && typeof this.session._ackOf === 'function') {
+    const ack = this.session._ackOf(d.dir);
+    if (ack !== -1) { this.pendingAcks[i] = ack; }
+  }
   this.emit('http request complete', exchange);
   if (exchange.request.upgrade && d.state === S_START && !this.closed) {
     // The protocol may switch after the response: hold what follows until then.
@@ -131,14 +186,27 @@ Connection.prototype.response = function (d, msg) {
   let exchange;
   if (sc >= 100 && sc < 200 && sc !== 101) {
     exchange = this.pending.length > 0 ? this.pending[0] : null;
-    if (exchange !== null) { exchange.informational.push(msg); }
-    return exchange || { request: null, response: null, informational: [msg] };
+    if (exchange !== null) {
+      exchange.informational.push(msg);
+      if (this.uncertain) { exchange.pairing = 'unknown'; }
+      return exchange;
+    }
+    exchange = newExchange(this, this.other(d), null);
+    exchange.informational.push(msg);
+    exchange.pairing = 'unknown';
+    return exchange;
   }
+  // The server answers requests it has: bytes of the request direction its ACKs passed are
+  // lost by the capture; declaring them now delivers the requests held behind them first.
+  if (typeof this.session._catchUp === 'function') { this.session._catchUp(this.other(d).dir); }
   exchange = this.pending.shift();
   if (exchange === undefined) {
     exchange = newExchange(this, this.other(d), null);
+    exchange.pairing = 'unknown';
   } else {
     this.charge(-this.pendingSizes.shift(), -1);
+    this.pendingAcks.shift();
+    if (this.uncertain) { exchange.pairing = 'unknown'; }
   }
   exchange.response = msg;
   const req = exchange.request;
@@ -197,7 +265,9 @@ Connection.prototype.data = function (dir, buf) {
   if (d.state === S_START || (d.state === S_HEAD && d.head === null)) {
     d.startTime = this.now();
   }
-  d.feed(buf);
+  const at = d.pos;
+  if (at !== -1) { d.pos = (at + buf.length) >>> 0; }
+  d.feed(buf, at);
 };
 
 Connection.prototype.end = function () {
@@ -211,6 +281,7 @@ Connection.prototype.end = function () {
   const pending = this.pending;
   this.pending = [];
   this.pendingSizes = [];
+  this.pendingAcks = [];
   this.tracker._budget.release(this);
   for (const exchange of pending) {
     this.tracker.stats.unanswered++;
@@ -302,8 +373,11 @@ HTTPTracker.prototype._attach = function (session) {
   this.stats.sessions++;
   session.on('data send', (s, data) => { if (!conn.closed) { conn.data('send', data); } });
   session.on('data recv', (s, data) => { if (!conn.closed) { conn.data('recv', data); } });
-  session.on('gap', (s, dir, bytes) => {
-    if (!conn.closed) { (dir === 'send' ? conn.send : conn.recv).gap(bytes); }
+  session.on('gap', (s, dir, bytes, reason, seq) => {
+    if (conn.closed) { return; }
+    const d = dir === 'send' ? conn.send : conn.recv;
+    d.pos = (seq + bytes) >>> 0;
+    d.gap(bytes);
   });
   const done = () => {
     conns.delete(session);

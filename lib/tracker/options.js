@@ -12,6 +12,7 @@ const DEFAULTS = {
   maxBufferedSegments: 256,  // reassembly: out-of-order segments held per direction
   maxBufferedBytesTotal: 67108864, // reassembly: out-of-order bytes held by all sessions together
   maxBufferedSegmentsTotal: 65536, // reassembly: out-of-order segments held by all sessions together
+  ackGrace: 8,             // reassembly: packets of the peer acknowledging past a hole before it is given up; 0 = never
   timeWait: 60000,         // ms of capture time during which stray packets of an ended session are ignored
   maxClosed: 16384,        // ended-session records kept for timeWait
 };
@@ -20,7 +21,8 @@ function readOptions(options) {
   const o = options_.readOptions(options, DEFAULTS);
   o.reassemble = Boolean(o.reassemble);
   options_.requireNumbers(o, ['idleTimeout', 'maxSessions', 'segmentHistory', 'maxBufferedBytes',
-    'maxBufferedSegments', 'maxBufferedBytesTotal', 'maxBufferedSegmentsTotal', 'timeWait', 'maxClosed'],
+    'maxBufferedSegments', 'maxBufferedBytesTotal', 'maxBufferedSegmentsTotal', 'timeWait', 'maxClosed',
+    'ackGrace'],
   0, 'TCPTracker');
   if (o.segmentHistory < 1) { o.segmentHistory = 1; }
   if (o.maxBufferedSegments < 1) { o.maxBufferedSegments = 1; }

@@ -6,7 +6,7 @@
 
 const EventEmitter = require('events').EventEmitter;
 const util = require('util');
-const { seqAdd } = require('./seq');
+const { seqAdd, seqAfter } = require('./seq');
 const { endpointText, fillEndpoints, direction } = require('./endpoints');
 const { Parsed, parsePacket, capTime } = require('./parse');
 const { newTable } = require('./seqtable');
@@ -365,6 +365,10 @@ function established(session, packet, closeState) {
   const t = current(session, packet);
   const tcp = t.tcp;
   if (tcp === null) { return; }
+  // The ACK may show bytes of the other direction that the capture lost (Reassembler.ack);
+  // read before this packet's payload, which the peer's bytes precede.
+  const peer = t.fromSrc ? t.recv : t.send;
+  if (peer !== null && peer.ackGrace > 0 && tcp.flags.ack && peer.ack(tcp.ackno) > 0) { session._results(t, peer); }
   session._payload(t);
   if (t.finished) { return; }
   session._acks(t, tcp);
@@ -462,6 +466,7 @@ TCPSession.prototype._payload = function (t) {
 function newReassembler(t, dir) {
   const o = t.opts;
   const r = new Reassembler(o.maxBufferedBytes, o.maxBufferedSegments, t.budget);
+  r.ackGrace = o.ackGrace;
   r.owner = t;
   r.dir = dir;
   return r;
@@ -490,6 +495,25 @@ TCPSession.prototype._results = function (t, r) {
       this._gap(t, dir, r.outLen, r.outReason, r.outSeq);
     }
   }
+};
+
+// A consumer of `dir` needs what its peer already acknowledged (HTTP: a response is parsed,
+// the requests the server had must be known first): a hole the peer's ACKs passed is given up
+// now, without the grace. Returns true when something was delivered or given up.
+TCPSession.prototype._catchUp = function (dir) {
+  const t = stateOf(this);
+  const r = dir === 'send' ? t.send : t.recv;
+  if (r === null || r.ackPast === 0 || !seqAfter(r.acked, r.next)) { return false; }
+  if (r._lost() > 0) { this._results(t, r); }
+  return true;
+};
+
+// The ACK number of the packet being tracked, when it comes from `dir` and has one; else -1.
+TCPSession.prototype._ackOf = function (dir) {
+  const t = stateOf(this);
+  const tcp = t.tcp;
+  if (tcp === null || !tcp.flags.ack || t.fromSrc !== (dir === 'send')) { return -1; }
+  return tcp.ackno >>> 0;
 };
 
 // `gap` (session, direction, bytes, reason, seq): on the session, then on the tracker.

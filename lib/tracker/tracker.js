@@ -42,8 +42,8 @@ function TrackerState(options) {
 
 // What tracker.stats() reports besides the current totals (docs/tracker.md).
 function Counters() {
-  this.gaps = { snaplen: 0, limit: 0, total: 0, end: 0 };      // gap events by reason
-  this.gapBytes = { snaplen: 0, limit: 0, total: 0, end: 0 };  // bytes they reported
+  this.gaps = { snaplen: 0, acked: 0, limit: 0, total: 0, end: 0 };      // gap events by reason
+  this.gapBytes = { snaplen: 0, acked: 0, limit: 0, total: 0, end: 0 };  // bytes they reported
   this.dropped = { idle: 0, limit: 0, close: 0 };              // sessions dropped by reason
 }
 
