@@ -72,12 +72,20 @@ export interface HTTPExchange {
     total_time: number | null;
     /** 1xx responses (other than 101) before the final one. */
     informational: HTTPResponse[];
+    /** `'unknown'`: bytes were lost on this connection before the pairing was settled, so messages
+     * may be missing and the tracker cannot vouch that `response` answers `request`. */
+    pairing: 'known' | 'unknown';
+    /** The `HPE_*` code of the `http error` that cut this exchange off (`'HPE_LOST_DATA'` when
+     * the capture lost its bytes), or null. */
+    error: string | null;
 }
 
 /** A parse error: `code` is an `HPE_*` name (as Node's http parser), `direction` the stream. */
 export interface HTTPParseError extends Error {
     code: string;
     direction: TCPDirection;
+    /** The exchange the error cut off, or null. */
+    exchange?: HTTPExchange | null;
 }
 
 /** The HTTP events, on the HTTPTracker (and on the TCPSession unless `sessionEvents: false`). */
@@ -92,7 +100,8 @@ export interface HTTPEvents {
     'http upgrade': [session: TCPSession, exchange: HTTPExchange];
     /** A request still waiting for its response when the connection ended. */
     'http unanswered': [session: TCPSession, exchange: HTTPExchange];
-    /** Parsing of that direction stops. */
+    /** A message was cut: by a parse error (parsing of that direction stops) or, with code
+     * `HPE_LOST_DATA`, by bytes the capture lost (parsing resumes at the next start line). */
     'http error': [session: TCPSession, direction: TCPDirection, err: HTTPParseError];
     /** A global limit was hit: nothing more of this connection is parsed. */
     'http drop': [session: TCPSession, info: { reason: 'total'; bytes: number; pending: HTTPExchange[] }];
