@@ -2,10 +2,12 @@
 'use strict';
 
 // http_trace, again: HTTP/1.x requests and responses seen on the wire, one line per exchange
-// (request and its response), from pcap.HTTPTracker on reassembled TCP streams.
+// (request, any 1xx, its response), from pcap.HTTPTracker on reassembled TCP streams. Every
+// exchange is printed, those cut off by an error or by capture loss too, flagged.
 //
 //   sudo node examples/http_trace.js -i lo -p 8080 --headers
 //   node examples/http_trace.js -r trace.pcap --method POST --url '^/api/' --bodies
+//   node examples/http_trace.js -r trace.pcap --order completion
 
 const cli = require('./lib/cli');
 const { escapeText, jsonText } = require('./lib/escape');
@@ -20,9 +22,11 @@ const OPTIONS = cli.CAPTURE_OPTIONS.concat([
   { name: 'headers', help: 'print request and response headers' },
   { name: 'bodies', help: 'print request and response bodies (text; see --max-body)' },
   { name: 'max-body', arg: 'BYTES', number: true, default: 1024, help: 'bytes of each body printed (default 1024)' },
-  { name: 'json', help: 'one JSON object per exchange instead of text' },
+  { name: 'json', help: 'one JSON object per exchange (and per parse error: {parse_error}) instead of text' },
   { name: 'errors', help: 'also report streams that are not HTTP at all' },
   { name: 'count', short: 'c', arg: 'N', number: true, help: 'stop after N exchanges' },
+  { name: 'order', arg: 'ORDER', default: 'request', help: "'request' (default): exchanges in the order their requests were seen " +
+    "(one waits for the exchanges before it to end); 'completion': each as soon as it ends" },
 ]);
 
 function header(msg, name) {
@@ -49,20 +53,54 @@ function bodyText(chunks, size, max) {
   return s + (size > max ? '\n[... ' + (size - max) + ' more bytes]' : '');
 }
 
+// Header lines of a message (raw name/value pairs), or of trailers (an object once complete,
+// pairs when cut inside them), one per line after `prefix`.
+function headerLines(prefix, pairs) {
+  const out = [];
+  if (Array.isArray(pairs)) {
+    for (let i = 0; i + 1 < pairs.length; i += 2) { out.push(escapeText(prefix + pairs[i] + ': ' + pairs[i + 1]) + '\n'); }
+  } else if (pairs) {
+    for (const k of Object.keys(pairs)) { out.push(escapeText(prefix + k + ': ' + pairs[k]) + '\n'); }
+  }
+  return out.join('');
+}
+
+// What the tracker cannot vouch for in an exchange.
+function flagsOf(ex, how) {
+  const flags = [];
+  if (ex.error) { flags.push(ex.error); }
+  if (ex.pairing === 'unknown') { flags.push('pairing unknown'); }
+  if (how === 'dropped') { flags.push('dropped by the tracker limits'); }
+  return flags;
+}
+
+// "(N B, chunked, N B lost, cut)" of a message.
+function sizeText(m) {
+  return '(' + m.body_len + ' B' + (m.chunked ? ', chunked' : '') + (m.body_lost ? ', ' + m.body_lost + ' B lost' : '') +
+    (m.end_time === null ? ', cut' : '') + ')';
+}
+
 function ms(seconds) {
   return seconds === null || seconds === undefined ? '-' : (seconds * 1000).toFixed(3) + ' ms';
 }
 
 cli.run(PROG, 'http_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
   'Prints HTTP/1.x exchanges (request and response) found in TCP traffic, IPv4 and IPv6:\n' +
-  'method, URL, status, body sizes (as decoded: chunked framing removed) and timing.\n' +
-  'Keep-alive and pipelined requests are matched to their responses in order.',
+  'method, URL, 1xx and final status, body sizes (as decoded: chunked framing removed) and timing.\n' +
+  'Keep-alive and pipelined requests are matched to their responses in order. Exchanges cut off\n' +
+  'by an error or by bytes missing from the capture are printed too, flagged in [...]: the error\n' +
+  '(HPE_LOST_DATA: bytes lost), "pairing unknown" (the response may answer another request), and\n' +
+  '"N B lost" / "cut" on a message. Output is in request order unless --order completion.',
   OPTIONS, (opts, rest) => {
     const pcap = cli.loadPcap();
     let url = null;
     if (opts.url !== undefined) {
       try { url = new RegExp(opts.url); } catch (e) { throw cli.usageError('--url: ' + e.message); }
     }
+    if (opts.order !== 'request' && opts.order !== 'completion') {
+      throw cli.usageError("--order wants 'request' or 'completion', not " + JSON.stringify(opts.order));
+    }
+    const ordered = opts.order === 'request';
     const methods = opts.method ? opts.method.map((m) => m.toUpperCase()) : null;
     const host = opts.host !== undefined ? opts.host.toLowerCase() : null;
     const ports = (opts.port || []).map((p) => {
@@ -84,6 +122,15 @@ cli.run(PROG, 'http_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
     const out = [];
     const flush = () => { if (out.length) { process.stdout.write(out.join('')); out.length = 0; } };
     let run = null;
+    let stopped = false;
+
+    // Request order: an entry per exchange when its request (or, request unseen, its response)
+    // is seen, and per error line; entries are printed from the front once done.
+    const queue = [];
+    let qHead = 0;
+    const entries = new Map(); // exchange -> its queue entry
+    const reported = new WeakSet();
+    const open = new Map(); // session -> exchanges seen, not reported yet
 
     const wanted = (ex) => {
       const req = ex.request;
@@ -108,59 +155,138 @@ cli.run(PROG, 'http_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
       b[which + 'Bytes'] = have + Math.min(data.length, Math.max(0, maxBody - have));
     };
 
-    const report = (ex, unanswered) => {
-      if (!wanted(ex)) { return; }
-      printed++;
+    // The text of one exchange; how: 'complete' | 'unanswered' | 'cut' | 'dropped'.
+    const render = (ex, how) => {
       const req = ex.request;
       const res = ex.response;
+      const info = ex.informational;
+      const flags = flagsOf(ex, how);
       if (opts.json) {
         const m = (x) => x && Object.assign({}, x, { trailers: x.trailers || undefined });
-        out.push(jsonText({
-          client: ex.client, server: ex.server, request: m(req), response: m(res),
-          response_time: ex.response_time, total_time: ex.total_time, unanswered: unanswered || undefined,
-        }) + '\n');
-      } else {
-        const start = req ? req.start_time : res.start_time;
-        let line = cli.secondsText(start) + ' ' + ex.client + ' -> ' + ex.server + ' ';
-        line += req ? req.method + ' ' + req.url + ' HTTP/' + req.http_version + ' (' + req.body_len + ' B)' : '(request not seen)';
-        if (res) {
-          line += ' => ' + res.status_code + (res.status_message ? ' ' + res.status_message : '') + ' (' + res.body_len + ' B' +
-            (res.chunked ? ', chunked' : '') + (res.body_lost ? ', ' + res.body_lost + ' B lost' : '') + ')';
-          if (req) { line += ' ' + ms(ex.total_time) + ' (first byte ' + ms(ex.response_time) + ')'; }
-        } else {
-          line += unanswered ? ' => no response' : '';
-        }
-        out.push(escapeText(line) + '\n');
-        const b = bodies.get(ex);
-        if (opts.headers && req) {
-          for (let i = 0; i < req.rawHeaders.length; i += 2) { out.push(escapeText('    > ' + req.rawHeaders[i] + ': ' + req.rawHeaders[i + 1]) + '\n'); }
-        }
-        if (wantBodies && req && b && b.req.length) { out.push(indent('    > ', bodyText(b.req, req.body_len, maxBody))); }
-        if (opts.headers && res) {
-          for (let i = 0; i < res.rawHeaders.length; i += 2) { out.push(escapeText('    < ' + res.rawHeaders[i] + ': ' + res.rawHeaders[i + 1]) + '\n'); }
-        }
-        if (wantBodies && res && b && b.res.length) { out.push(indent('    < ', bodyText(b.res, res.body_len, maxBody))); }
+        return jsonText({
+          client: ex.client, server: ex.server, request: m(req), informational: info.length ? info.map(m) : undefined,
+          response: m(res), response_time: ex.response_time, total_time: ex.total_time,
+          unanswered: how === 'unanswered' || undefined, cut: how === 'cut' || undefined, dropped: how === 'dropped' || undefined,
+          pairing: ex.pairing, error: ex.error || undefined,
+        }) + '\n';
       }
-      if (out.length >= 64) { flush(); }
-      if (opts.count !== undefined && printed >= opts.count && run) { run.stop(); }
+      const start = req ? req.start_time : res ? res.start_time : info.length ? info[0].start_time : null;
+      let line = (start === null ? '-' : cli.secondsText(start)) + ' ' + ex.client + ' -> ' + ex.server + ' ';
+      line += req ? req.method + ' ' + req.url + ' HTTP/' + req.http_version + ' ' + sizeText(req) : '(request not seen)';
+      for (const i of info) { line += ' => ' + i.status_code + (i.status_message ? ' ' + i.status_message : ''); }
+      if (res) {
+        line += ' => ' + res.status_code + (res.status_message ? ' ' + res.status_message : '') + ' ' + sizeText(res);
+        if (req && res.end_time !== null) { line += ' ' + ms(ex.total_time) + ' (first byte ' + ms(ex.response_time) + ')'; }
+      } else if (how !== 'complete') {
+        line += ' => no response';
+      }
+      if (flags.length) { line += ' [' + flags.join(', ') + ']'; }
+      const text = [escapeText(line) + '\n'];
+      const b = bodies.get(ex);
+      if (opts.headers && req) {
+        text.push(headerLines('    > ', req.rawHeaders));
+        text.push(headerLines('    > (trailer) ', req.trailers));
+      }
+      if (wantBodies && req && b && b.req.length) { text.push(indent('    > ', bodyText(b.req, req.body_len, maxBody))); }
+      if (opts.headers) {
+        for (const i of info) { text.push(headerLines('    < (' + i.status_code + ') ', i.rawHeaders)); }
+        if (res) { text.push(headerLines('    < ', res.rawHeaders)); }
+      }
+      if (wantBodies && res && b && b.res.length) { text.push(indent('    < ', bodyText(b.res, res.body_len, maxBody))); }
+      if (opts.headers && res) { text.push(headerLines('    < (trailer) ', res.trailers)); }
+      return text.join('');
     };
 
+    const emit = (text) => {
+      if (stopped || text === null) { return; }
+      out.push(text);
+      if (out.length >= 64) { flush(); }
+      if (opts.count !== undefined && ++printed >= opts.count && run) { stopped = true; run.stop(); }
+    };
+
+    const drain = () => {
+      while (qHead < queue.length && queue[qHead].done) {
+        const e = queue[qHead];
+        queue[qHead++] = null;
+        if (e.ex !== null) { entries.delete(e.ex); }
+        if (e.error) { out.push(e.text); } else { emit(e.text); }
+      }
+      if (qHead > 1024 && qHead * 2 > queue.length) { queue.splice(0, qHead); qHead = 0; }
+    };
+
+    // An exchange seen (its place in request order).
+    const seen = (s, ex) => {
+      if (entries.has(ex) || reported.has(ex)) { return; }
+      if (ordered) {
+        const e = { ex, done: false, text: null, error: false };
+        queue.push(e);
+        entries.set(ex, e);
+      }
+      let set = open.get(s);
+      if (!set) { set = new Set(); open.set(s, set); }
+      set.add(ex);
+    };
+
+    // An exchange ended (once).
+    const report = (s, ex, how) => {
+      if (reported.has(ex)) { return; }
+      reported.add(ex);
+      const set = open.get(s);
+      if (set) { set.delete(ex); }
+      const text = wanted(ex) ? render(ex, how) : null;
+      const e = entries.get(ex);
+      if (!ordered || !e) { emit(text); return; }
+      e.done = true;
+      e.text = text;
+      drain();
+    };
+
+    tracker.on('http request', (s, ex) => seen(s, ex));
+    tracker.on('http response', (s, ex) => { if (ex.request === null) { seen(s, ex); } });
     tracker.on('http request body', (s, ex, data) => keep(ex, 'req', data));
     tracker.on('http response body', (s, ex, data) => keep(ex, 'res', data));
-    tracker.on('http response complete', (s, ex) => report(ex, false));
-    tracker.on('http unanswered', (s, ex) => report(ex, true));
+    tracker.on('http response complete', (s, ex) => report(s, ex, 'complete'));
+    tracker.on('http unanswered', (s, ex) => report(s, ex, 'unanswered'));
+    tracker.on('http drop', (s, info) => { for (const ex of info.pending) { report(s, ex, 'dropped'); } });
     tracker.on('http error', (s, dir, err) => {
-      if (err.code === 'HPE_NOT_HTTP' && !opts.errors) { return; }
-      parseErrors++;
       const from = dir === 'send' ? s.src : s.dst;
       const to = dir === 'send' ? s.dst : s.src;
-      out.push(escapeText(cli.secondsText(s.current_cap_time || 0) + ' ' + from + ' -> ' + to + ' ! ' + err.code + ': ' + err.message) + '\n');
+      if (err.code !== 'HPE_NOT_HTTP' || opts.errors) {
+        parseErrors++;
+        const time = s.current_cap_time || 0;
+        const text = opts.json ? jsonText({ time, from, to, parse_error: { code: err.code, message: err.message } }) + '\n'
+          : escapeText(cli.secondsText(time) + ' ' + from + ' -> ' + to + ' ! ' + err.code + ': ' + err.message) + '\n';
+        if (ordered) {
+          queue.push({ ex: null, done: true, text, error: true });
+          drain();
+        } else {
+          out.push(text);
+        }
+      }
+      // A response cut off ends its exchange here (a request cut off still waits for its answer).
+      const ex = err.exchange;
+      if (ex && ex.response !== null && ex.response.end_time === null && from === ex.server) { report(s, ex, 'cut'); }
+    });
+    // After the tracker's own handlers (added first): what a finished connection left unreported
+    // (a connection dropped by the tracker limits, cut in the middle of a message) is cut.
+    tracker.tcpTracker.on('session', (session) => {
+      const done = () => {
+        const set = open.get(session);
+        if (!set) { return; }
+        open.delete(session);
+        for (const ex of set) { report(session, ex, 'cut'); }
+      };
+      session.on('end', done);
+      session.on('reset', done);
+      session.on('drop', done);
     });
 
     run = cli.openSession(PROG, pcap, opts, filter, (raw) => {
       tracker.track_packet(pcap.decode.packet(raw));
     }, (info) => {
       tracker.close(); // ends open connections: bodies read until close, unanswered requests
+      for (const [s, set] of open) { for (const ex of set) { report(s, ex, 'cut'); } }
+      open.clear();
       flush();
       const st = tracker.stats;
       process.stderr.write(st.requests + ' requests, ' + st.responses + ' responses, ' + st.unanswered +

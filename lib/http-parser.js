@@ -78,6 +78,7 @@ function Direction(conn, dir) {
   this.remaining = 0;      // body or chunk bytes still to come
   this.msg = null;         // message being read
   this.exchange = null;    // exchange of `msg`
+  this.lastTime = null;    // capture time of the last bytes delivered (set by the connection)
   this.held = [];          // S_WAIT: buffers held
   this.heldBytes = 0;
   this.buffered = 0;       // bytes of head, line and held last charged to the connection

@@ -43,6 +43,7 @@ function Connection(tracker, session) {
   this.pendingAcks = [];
   this.closed = false;
   this.uncertain = false; // bytes lost: requests or responses may be missing (pairing unknown)
+  this.clock = null;    // capture time to use instead of the current packet's (see end())
   Holder(this);        // of the tracker's budget
 }
 
@@ -114,8 +115,18 @@ Connection.prototype.drop = function (reason) {
 };
 
 Connection.prototype.now = function () {
+  if (this.clock !== null) { return this.clock; }
   const t = this.session.current_cap_time;
   return typeof t === 'number' ? t : 0;
+};
+
+// When direction `d`'s sender closed its side: the time of its FIN, or of the last bytes it
+// delivered if they came later (reordered); null when no FIN was seen (reset, idle, close()).
+Connection.prototype.finTime = function (d) {
+  if (typeof this.session._finTime !== 'function') { return null; }
+  const fin = this.session._finTime(d.dir);
+  if (fin === null || fin === undefined) { return null; }
+  return d.lastTime !== null && d.lastTime > fin ? d.lastTime : fin;
 };
 
 Connection.prototype.other = function (d) {
@@ -265,6 +276,7 @@ Connection.prototype.data = function (dir, buf) {
   if (d.state === S_START || (d.state === S_HEAD && d.head === null)) {
     d.startTime = this.now();
   }
+  d.lastTime = this.now();
   const at = d.pos;
   if (at !== -1) { d.pos = (at + buf.length) >>> 0; }
   d.feed(buf, at);
@@ -276,7 +288,10 @@ Connection.prototype.end = function () {
   // Responses first: a body read until close completes before requests are declared unanswered.
   const first = this.send.role === 'response' ? this.send : this.recv;
   const second = first === this.send ? this.recv : this.send;
+  // A body read until close ends when the server closed (its FIN), not at the last ACK.
+  this.clock = this.finTime(first);
   first.eof();
+  this.clock = null;
   second.eof();
   const pending = this.pending;
   this.pending = [];

@@ -85,6 +85,8 @@ function SessionState() {
   this.send = null;      // Reassembler, when reassembling
   this.recv = null;
   this.finished = false;
+  this.finSend = null;   // capture time of the first FIN from each side (see _finTime)
+  this.finRecv = null;
   // current packet (cleared when the tracker is done with it)
   this.pkt = null;
   this.ip = null;
@@ -415,6 +417,11 @@ TCPSession.prototype._acks = function (t, tcp) {
 };
 
 TCPSession.prototype._fin = function (t, tcp) {
+  if (t.fromSrc) {
+    if (t.finSend === null) { t.finSend = this.current_cap_time; }
+  } else if (t.finRecv === null) {
+    t.finRecv = this.current_cap_time;
+  }
   const r = t.fromSrc ? t.send : t.recv;
   if (r !== null) { r.setFin(seqAdd(tcp.seqno, t.len + (tcp.flags.syn ? 1 : 0))); }
 };
@@ -514,6 +521,13 @@ TCPSession.prototype._ackOf = function (dir) {
   const tcp = t.tcp;
   if (tcp === null || !tcp.flags.ack || t.fromSrc !== (dir === 'send')) { return -1; }
   return tcp.ackno >>> 0;
+};
+
+// Capture time of the first FIN sent from `dir`'s sender ('send': src), or null if none seen
+// (a body read until close ends there, not at the last ACK of the closing handshake).
+TCPSession.prototype._finTime = function (dir) {
+  const t = stateOf(this);
+  return dir === 'send' ? t.finSend : t.finRecv;
 };
 
 // `gap` (session, direction, bytes, reason, seq): on the session, then on the tracker.
