@@ -32,7 +32,7 @@ function trace(args) {
 }
 
 const lines = (s) => s.split('\n').filter(Boolean);
-const json = (s) => lines(s).map((l) => JSON.parse(l)).filter((x) => !x.parse_error);
+const json = (s) => lines(s).filter((l) => l.startsWith('{')).map((l) => JSON.parse(l)); // parse errors: text lines
 const xid = (m) => m && m.headers['X-Id'];
 
 // What HTTPTracker itself reports on a file: every exchange any event carried, each with how

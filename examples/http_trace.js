@@ -22,7 +22,7 @@ const OPTIONS = cli.CAPTURE_OPTIONS.concat([
   { name: 'headers', help: 'print request and response headers' },
   { name: 'bodies', help: 'print request and response bodies (text; see --max-body)' },
   { name: 'max-body', arg: 'BYTES', number: true, default: 1024, help: 'bytes of each body printed (default 1024)' },
-  { name: 'json', help: 'one JSON object per exchange (and per parse error: {parse_error}) instead of text' },
+  { name: 'json', help: 'one JSON object per exchange instead of text (parse errors stay text lines)' },
   { name: 'errors', help: 'also report streams that are not HTTP at all' },
   { name: 'count', short: 'c', arg: 'N', number: true, help: 'stop after N exchanges' },
   { name: 'order', arg: 'ORDER', default: 'request', help: "'request' (default): exchanges in the order their requests were seen " +
@@ -253,9 +253,7 @@ cli.run(PROG, 'http_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
       const to = dir === 'send' ? s.dst : s.src;
       if (err.code !== 'HPE_NOT_HTTP' || opts.errors) {
         parseErrors++;
-        const time = s.current_cap_time || 0;
-        const text = opts.json ? jsonText({ time, from, to, parse_error: { code: err.code, message: err.message } }) + '\n'
-          : escapeText(cli.secondsText(time) + ' ' + from + ' -> ' + to + ' ! ' + err.code + ': ' + err.message) + '\n';
+        const text = escapeText(cli.secondsText(s.current_cap_time || 0) + ' ' + from + ' -> ' + to + ' ! ' + err.code + ': ' + err.message) + '\n';
         if (ordered) {
           queue.push({ ex: null, done: true, text, error: true });
           drain();

@@ -16,6 +16,7 @@ const { Budget, Holder } = require('./tracker/budget');
 const { Direction, parseError, S_START, S_HEAD, S_WAIT, S_TUNNEL, S_DEAD } = require('./http-parser');
 
 const debug = util.debuglog('pcap');
+const MAX_ORPHANS = 16; // 1xx responses kept per connection while no request waits
 
 const DEFAULTS = {
   maxHeaderSize: 65536, // bytes of a start line plus header block
@@ -44,6 +45,7 @@ function Connection(tracker, session) {
   this.closed = false;
   this.uncertain = false; // bytes lost: requests or responses may be missing (pairing unknown)
   this.clock = null;    // capture time to use instead of the current packet's (see end())
+  this.orphans = null;  // 1xx responses seen while no request waited (see response())
   Holder(this);        // of the tracker's budget
 }
 
@@ -101,6 +103,7 @@ Connection.prototype.drop = function (reason) {
   this.pending = [];
   this.pendingSizes = [];
   this.pendingAcks = [];
+  this.orphans = null;
   for (const d of [this.send, this.recv]) {
     d.state = S_DEAD;
     d.head = null;
@@ -140,6 +143,13 @@ Connection.prototype.emit = function (event, a, b) {
   }
   if (b === undefined) { tr.emit(event, this.session, a); } else { tr.emit(event, this.session, a, b); }
 };
+
+// Bytes of a message's head as kept (status text, header names and values).
+function headBytes(msg) {
+  let n = msg.status_message ? msg.status_message.length : 0;
+  for (const x of msg.rawHeaders) { n += x.length; }
+  return n;
+}
 
 // One request and its response. client/server: "ip:port" as in session.src/dst.
 function newExchange(conn, requestDir, request) {
@@ -202,6 +212,14 @@ Connection.prototype.response = function (d, msg) {
       if (this.uncertain) { exchange.pairing = 'unknown'; }
       return exchange;
     }
+    // No request waits (lost by the capture, or still held behind a hole): the 1xx goes with
+    // the next final response, whose pairing is then unknown. The latest MAX_ORPHANS are kept,
+    // their header bytes charged to the budget.
+    if (this.orphans === null) { this.orphans = []; }
+    if (this.orphans.length >= MAX_ORPHANS) { this.charge(-headBytes(this.orphans.shift()), 0); }
+    this.orphans.push(msg);
+    this.charge(headBytes(msg), 0);
+    if (this.closed) { return newExchange(this, this.other(d), null); } // dropped by the budget
     exchange = newExchange(this, this.other(d), null);
     exchange.informational.push(msg);
     exchange.pairing = 'unknown';
@@ -209,6 +227,7 @@ Connection.prototype.response = function (d, msg) {
   }
   // The server answers requests it has: bytes of the request direction its ACKs passed are
   // lost by the capture; declaring them now delivers the requests held behind them first.
+  // (Not for a 1xx: measured, it gave up a request head the capture showed a few packets late.)
   if (typeof this.session._catchUp === 'function') { this.session._catchUp(this.other(d).dir); }
   exchange = this.pending.shift();
   if (exchange === undefined) {
@@ -218,6 +237,12 @@ Connection.prototype.response = function (d, msg) {
     this.charge(-this.pendingSizes.shift(), -1);
     this.pendingAcks.shift();
     if (this.uncertain) { exchange.pairing = 'unknown'; }
+  }
+  if (this.orphans !== null) {
+    exchange.informational = this.orphans.concat(exchange.informational);
+    exchange.pairing = 'unknown';
+    for (const m of this.orphans) { this.charge(-headBytes(m), 0); }
+    this.orphans = null;
   }
   exchange.response = msg;
   const req = exchange.request;
@@ -297,6 +322,7 @@ Connection.prototype.end = function () {
   this.pending = [];
   this.pendingSizes = [];
   this.pendingAcks = [];
+  this.orphans = null; // 1xx never followed by a final response: not reported
   this.tracker._budget.release(this);
   for (const exchange of pending) {
     this.tracker.stats.unanswered++;
