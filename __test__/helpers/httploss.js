@@ -191,7 +191,12 @@ function writePcap(file, segs) {
 function newScore(truth) {
   const nReq = truth.length;
   const nRes = truth.length + truth.filter((t) => t.cont).length;
-  return { requests: { right: 0, of: nReq, wrong: 0, unflagged: 0 }, responses: { right: 0, of: nRes, wrong: 0, unflagged: 0 } };
+  // unflaggedBy: wrong answers without a flag, by what is wrong: 'bodies' (a message's status,
+  // method or body), 'pairings' (a response reported for another request, or for none)
+  return {
+    requests: { right: 0, of: nReq, wrong: 0, unflagged: 0 }, responses: { right: 0, of: nRes, wrong: 0, unflagged: 0 },
+    unflaggedBy: { bodies: 0, pairings: 0 },
+  };
 }
 
 // HTTPTracker over the file.
@@ -232,7 +237,7 @@ function scoreOurs(file, truth) {
         rightReq.add(t);
       } else {
         score.requests.wrong++;
-        if (!flagged(x, q)) { score.requests.unflagged++; }
+        if (!flagged(x, q)) { score.requests.unflagged++; score.unflaggedBy.bodies++; }
       }
     }
     const msgs = x.informational.concat(x.response ? [x.response] : []);
@@ -248,7 +253,10 @@ function scoreOurs(file, truth) {
         rightRes.add(key);
       } else {
         score.responses.wrong++;
-        if (!flagged(x, info ? null : m)) { score.responses.unflagged++; }
+        if (!flagged(x, info ? null : m)) {
+          score.responses.unflagged++;
+          score.unflaggedBy[t && q && q.url === t.url ? 'bodies' : 'pairings']++;
+        }
       }
     }
   }
@@ -306,6 +314,7 @@ function scoreTshark(file, truth) {
         } else {
           score.requests.wrong++;
           score.requests.unflagged++;
+          score.unflaggedBy.bodies++;
         }
       }
       if (one('http.response.code') !== undefined) {
@@ -314,13 +323,14 @@ function scoreTshark(file, truth) {
         const info = xid.endsWith('/100');
         const t = byId.get(info ? xid.slice(0, -4) : xid);
         const code = +one('http.response.code');
-        const ok = t && (one('http.response_for.uri') || '').endsWith(t.url) &&
-          (info ? code === 100 : code === t.status && body === t.resBody);
+        const paired = t && (one('http.response_for.uri') || '').endsWith(t.url);
+        const ok = paired && (info ? code === 100 : code === t.status && body === t.resBody);
         if (ok && !rightRes.has(xid)) {
           rightRes.add(xid);
         } else {
           score.responses.wrong++;
           score.responses.unflagged++;
+          score.unflaggedBy[paired ? 'bodies' : 'pairings']++;
         }
       }
     }
