@@ -143,7 +143,7 @@ impl ReaderMode {
 
 /// More than one CPU available to this process (its affinity mask and cgroup CPU quota, as
 /// `std::thread::available_parallelism` reads them).
-fn several_cpus() -> bool {
+pub(super) fn several_cpus() -> bool {
     std::thread::available_parallelism().is_ok_and(|n| n.get() > 1)
 }
 
@@ -200,7 +200,7 @@ pub struct Prepared {
     /// Flows only from a classic pcap file: read in blocks (`crate::pcapfile`), its timestamps
     /// as the file has them.
     pub(super) flow_file: Option<BlockReader>,
-    reader: ReaderMode,
+    pub(super) reader: ReaderMode,
 }
 
 impl Prepared {

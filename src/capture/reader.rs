@@ -13,16 +13,18 @@ use std::sync::{Arc, Mutex};
 use pcap::{Active, Capture, Offline, Packet};
 
 use super::flows::{flow_clock, lock_flows};
-use super::open::{Prepared, Source};
+use super::open::{several_cpus, Prepared, ReaderMode, Source};
 use super::options::{MAX_BATCH_BYTES, MIN_BATCH_BYTES};
 use super::{Core, Waker};
-use crate::batch::{self, record, Batch, BatchBuilder, Pool, BATCH_HEADER};
+use crate::batch::{self, Batch, BatchBuilder, Pool, BATCH_HEADER};
 use crate::error::{pcap_text, CapError, CapResult};
 use crate::pcapfile::{BlockReader, Fill};
 use crate::queue::{Finish, Mode, Queue};
 use crate::stream::{Hook, StreamHandle};
 use crate::structure::{self, MAP_LEN};
 use crate::writer::{DumpCounters, Dumper};
+
+mod flowfile;
 
 /// Blocks kept for reuse per session.
 const POOL_BLOCKS: usize = 8;
@@ -50,8 +52,16 @@ impl Prepared {
             savefile,
             packets,
             flow_file,
+            reader,
             ..
         } = self;
+        // A flows-only file is read ahead on a second thread with two CPUs or more
+        // (`PCAP_READER=thread` forces it, `inline` forbids it).
+        let read_ahead = match reader {
+            ReaderMode::Thread => true,
+            ReaderMode::Inline | ReaderMode::Libpcap => false,
+            ReaderMode::Auto => several_cpus(),
+        };
         let thread_core = Arc::clone(&core);
         let name = if live { "pcap-live" } else { "pcap-file" };
         let spawn = match source {
@@ -84,7 +94,8 @@ impl Prepared {
                             Reader::new(&thread_core, waker, savefile, batch_bytes, Mode::Lossless);
                         out.packets = packets;
                         if let Some(mut f) = flow_file {
-                            let how = guarded(|| run_flow_file(&mut f, &mut out));
+                            let how =
+                                guarded(|| flowfile::run_flow_file(&mut f, &mut out, read_ahead));
                             out.end(how);
                             return;
                         }
@@ -460,52 +471,6 @@ fn run_blocks<W: Waker>(
 
 /// Smallest room for records in a block.
 const RECORD_MIN: usize = 1024;
-
-/// Bytes read per block by a flows-only session.
-const FLOW_BLOCK: usize = 256 * 1024;
-
-/// Flows only from a classic pcap file read in blocks (`crate::pcapfile`): each block's records
-/// go to the meter under one lock of the pipeline.
-fn run_flow_file<W: Waker>(file: &mut BlockReader, out: &mut Reader<'_, W>) -> Finish {
-    let Some(flows) = out.core.flows.clone() else {
-        return Finish::Eof;
-    };
-    let mut block: Vec<u8> = Vec::with_capacity(FLOW_BLOCK);
-    loop {
-        if out.must_stop() {
-            return Finish::Stopped;
-        }
-        block.clear();
-        let spare = block.spare_capacity_mut();
-        let cap = spare.len();
-        // SAFETY: `spare` is the vector's unused capacity, writable and owned here; the reader
-        // initialises the bytes it reports and nothing else touches the vector meanwhile.
-        let got = unsafe { file.fill(spare.as_mut_ptr().cast(), cap, u32::MAX) };
-        match got {
-            Fill::Records { packets, len } => {
-                // SAFETY: the reader wrote `len` bytes at the start of the capacity.
-                unsafe { block.set_len(len) };
-                {
-                    let mut p = lock_flows(&flows);
-                    for (at, caplen) in batch::walk(&block) {
-                        let field = |f: usize| {
-                            let b = &block[at + f..at + f + 4];
-                            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
-                        };
-                        let data = &block[at + record::DATA..at + record::DATA + caplen];
-                        let (sec, frac) = (field(record::TV_SEC), field(record::TV_USEC));
-                        p.packet(i64::from(sec), i64::from(frac), field(record::LEN), data);
-                    }
-                }
-                out.unpublished += u64::from(packets);
-                out.flush();
-            }
-            Fill::NeedRoom(n) => block.reserve(n),
-            Fill::End => return Finish::Eof,
-            Fill::Error(e) => return Finish::Error(e),
-        }
-    }
-}
 
 /// Reads a stream input (`crate::stream`): as `run_offline`, but the reads hand the batch over
 /// before they wait for more input, and give up waiting when the session stops.
