@@ -184,6 +184,10 @@ test('request order by default, --order completion; responses cut by an error pr
   assert.deepStrictEqual(urls(r.stdout), ['/slow', '/fast', '/short', '/badchunk', '/after']);
   const c = await trace(['-r', file, '--order', 'completion']);
   assert.deepStrictEqual(urls(c.stdout).slice(0, 2), ['/fast', '/slow']);
+  // --window 1: /fast does not wait for /slow
+  const w = await trace(['-r', file, '--window', '1']);
+  assert.deepStrictEqual(urls(w.stdout).slice(0, 2), ['/fast', '/slow']);
+  assert.deepStrictEqual(urls(w.stdout).sort(), urls(r.stdout).sort());
   const out = lines(r.stdout);
   const line = (u) => out.find((l) => l.includes(` GET ${u} `));
   assert.match(line('/short'), / => 200 OK \(10 B, cut\) \[HPE_INVALID_EOF_STATE\]$/);

@@ -27,6 +27,8 @@ const OPTIONS = cli.CAPTURE_OPTIONS.concat([
   { name: 'count', short: 'c', arg: 'N', number: true, help: 'stop after N exchanges' },
   { name: 'order', arg: 'ORDER', default: 'request', help: "'request' (default): exchanges in the order their requests were seen " +
     "(one waits for the exchanges before it to end); 'completion': each as soon as it ends" },
+  { name: 'window', arg: 'N', number: true, default: 10000, help: 'request order: at most N exchanges wait for an earlier ' +
+    'one to end (default 10000; beyond, the earliest unfinished one is printed when it ends, out of order)' },
 ]);
 
 function header(msg, name) {
@@ -205,10 +207,11 @@ cli.run(PROG, 'http_trace.js [-i IFACE | -r FILE] [options] [BPF filter]',
     };
 
     const drain = () => {
-      while (qHead < queue.length && queue[qHead].done) {
+      while (qHead < queue.length && (queue[qHead].done || queue.length - qHead > opts.window)) {
         const e = queue[qHead];
         queue[qHead++] = null;
-        if (e.ex !== null) { entries.delete(e.ex); }
+        if (e.ex !== null) { entries.delete(e.ex); } // if not done: printed when it ends (report)
+        if (!e.done) { continue; }
         if (e.error) { out.push(e.text); } else { emit(e.text); }
       }
       if (qHead > 1024 && qHead * 2 > queue.length) { queue.splice(0, qHead); qHead = 0; }
