@@ -19,10 +19,11 @@ const OPTIONS = cli.CAPTURE_OPTIONS.concat([
   { name: 'method', short: 'm', arg: 'METHOD', multi: true, help: 'only requests with this method (repeatable)' },
   { name: 'host', arg: 'HOST', help: 'only requests whose Host is HOST or a subdomain of it' },
   { name: 'url', short: 'u', arg: 'REGEX', help: 'only requests whose URL matches REGEX' },
-  { name: 'headers', help: 'print request and response headers' },
+  { name: 'headers', help: 'print request and response headers (1xx headers as "< (100) ...", trailers as "< (trailer) ...")' },
   { name: 'bodies', help: 'print request and response bodies (text; see --max-body)' },
   { name: 'max-body', arg: 'BYTES', number: true, default: 1024, help: 'bytes of each body printed (default 1024)' },
-  { name: 'json', help: 'one JSON object per exchange instead of text (parse errors stay text lines)' },
+  { name: 'json', help: 'one JSON object per exchange instead of text, with informational, pairing, error and ' +
+    'unanswered/cut/dropped (parse errors stay text lines)' },
   { name: 'errors', help: 'also report streams that are not HTTP at all' },
   { name: 'count', short: 'c', arg: 'N', number: true, help: 'stop after N exchanges' },
   { name: 'order', arg: 'ORDER', default: 'request', help: "'request' (default): exchanges in the order their requests were seen " +
