@@ -7,7 +7,7 @@ const path = require('path');
 const pcap = require(path.join(__dirname, '..', '..'));
 
 const [file, maxFlows, listen] = process.argv.slice(2);
-// Resident memory in kB: anonymous (heap, the flow table) and file pages (the mapped capture).
+// Resident memory in kB: anonymous (heap, the flow table) and file-backed pages (code; the capture is read with pread, not mapped).
 function rssKb() {
   const status = fs.readFileSync('/proc/self/status', 'utf8');
   const kb = (name) => Number((new RegExp(name + ':\\s+(\\d+)').exec(status) || [0, 0])[1]);
