@@ -15,8 +15,13 @@ use crate::flow::pipeline::Pipeline;
 use crate::pcapfile::{BlockReader, Fill};
 use crate::queue::Finish;
 
-/// Bytes read per block.
-const FLOW_BLOCK: usize = 1024 * 1024;
+/// Bytes read per block by the single-thread loop: the block is metered while it is still in
+/// this CPU's cache (measured on the 1.1 GB benchmark file: 256 KiB and 1 MiB both 0.28 s).
+const BLOCK: usize = 256 * 1024;
+
+/// Bytes read per block by the read-ahead thread: fewer hand-overs (0.21 s with 1 MiB blocks,
+/// 0.23 s with 256 KiB; the single-thread loop 0.28 s; the C `pcap_next_ex` loop 0.29 s).
+const AHEAD_BLOCK: usize = 1024 * 1024;
 
 /// Blocks the read-ahead thread may hold ready before the meter takes them.
 const AHEAD: usize = 3;
@@ -33,7 +38,7 @@ enum Block {
 }
 
 /// Reads the next records into `block` (cleared first), growing it for a record longer than it.
-fn read_block(file: &mut BlockReader, block: &mut Vec<u8>) -> Block {
+fn read_block(file: &mut BlockReader, block: &mut Vec<u8>, size: usize) -> Block {
     loop {
         block.clear();
         let spare = block.spare_capacity_mut();
@@ -46,7 +51,7 @@ fn read_block(file: &mut BlockReader, block: &mut Vec<u8>) -> Block {
                 unsafe { block.set_len(len) };
                 return Block::Records(packets);
             }
-            Fill::NeedRoom(n) => block.reserve(n.max(FLOW_BLOCK)),
+            Fill::NeedRoom(n) => block.reserve(n.max(size)),
             Fill::End => return Block::End,
             Fill::Error(e) => return Block::Error(e),
         }
@@ -79,12 +84,12 @@ pub(super) fn run_flow_file<W: Waker>(
     if ahead {
         return read_ahead(file, out, &flows);
     }
-    let mut block: Vec<u8> = Vec::with_capacity(FLOW_BLOCK);
+    let mut block: Vec<u8> = Vec::with_capacity(BLOCK);
     loop {
         if out.must_stop() {
             return Finish::Stopped;
         }
-        match read_block(file, &mut block) {
+        match read_block(file, &mut block, BLOCK) {
             Block::Records(packets) => {
                 meter(&flows, &block);
                 out.unpublished += u64::from(packets);
@@ -117,8 +122,8 @@ fn read_ahead<W: Waker>(
                 }
                 let mut block = empty_rx
                     .try_recv()
-                    .unwrap_or_else(|_| Vec::with_capacity(FLOW_BLOCK));
-                match read_block(file, &mut block) {
+                    .unwrap_or_else(|_| Vec::with_capacity(AHEAD_BLOCK));
+                match read_block(file, &mut block, AHEAD_BLOCK) {
                     Block::Records(n) => {
                         if full_tx.send((block, n)).is_err() {
                             return Block::End;
