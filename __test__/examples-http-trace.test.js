@@ -38,7 +38,7 @@ const xid = (m) => m && m.headers['X-Id'];
 // What HTTPTracker itself reports on a file: every exchange any event carried, each with how
 // it ended ('complete' | 'unanswered' | 'cut': an error ended its response).
 function trackerView(file) {
-  const { parsePcap } = require('./helpers/pcapfile');
+  const { rawPackets } = require('./helpers/pcapfile');
   const tracker = new HTTPTracker();
   const all = new Map();
   tracker.on('http request', (s, x) => { if (!all.has(x)) { all.set(x, 'open'); } });
@@ -46,14 +46,7 @@ function trackerView(file) {
   tracker.on('http response complete', (s, x) => all.set(x, 'complete'));
   tracker.on('http unanswered', (s, x) => all.set(x, 'unanswered'));
   tracker.on('http error', (s, d, err) => { if (err.exchange) { all.set(err.exchange, all.get(err.exchange) || 'open'); } });
-  for (const p of parsePcap(fs.readFileSync(file)).packets) {
-    const header = Buffer.alloc(16);
-    header.writeUInt32LE(p.tv_sec, 0);
-    header.writeUInt32LE(p.tv_usec, 4);
-    header.writeUInt32LE(p.caplen, 8);
-    header.writeUInt32LE(p.len, 12);
-    tracker.track_packet(pcap.decode.packet({ buf: p.data, header, link_type: 'LINKTYPE_ETHERNET' }));
-  }
+  for (const raw of rawPackets(fs.readFileSync(file))) { tracker.track_packet(pcap.decode.packet(raw)); }
   tracker.close();
   return all;
 }

@@ -210,17 +210,10 @@ function scoreOurs(file, truth) {
   tracker.on('http response', (s, x) => seen.add(x));
   tracker.on('http error', (s, dir, err) => { errors.push(err); if (err.exchange) { seen.add(err.exchange); } });
   const buf = fs.readFileSync(file);
-  const { parsePcap } = require('./pcapfile');
-  const { packets } = parsePcap(buf);
+  const { rawPackets } = require('./pcapfile');
+  const packets = rawPackets(buf);
   const t0 = process.hrtime.bigint();
-  for (const p of packets) {
-    const header = Buffer.alloc(16);
-    header.writeUInt32LE(p.tv_sec, 0);
-    header.writeUInt32LE(p.tv_usec, 4);
-    header.writeUInt32LE(p.caplen, 8);
-    header.writeUInt32LE(p.len, 12);
-    tracker.track_packet(pcap.decode.packet({ buf: p.data, header, link_type: 'LINKTYPE_ETHERNET' }));
-  }
+  for (const raw of packets) { tracker.track_packet(pcap.decode.packet(raw)); }
   tracker.close();
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   const byUrl = new Map(truth.map((t) => [t.url, t]));

@@ -43,4 +43,17 @@ function tcpdumpRead(file, filter) {
   return { ok: r.status === 0, stderr: r.stderr, ...parsed };
 }
 
-module.exports = { parsePcap, tcpdumpRead };
+// The records of a classic pcap file as node_pcap's raw packets ({buf, header, link_type}), for
+// feeding decode.packet without a session.
+function rawPackets(buf, linkType) {
+  return parsePcap(buf).packets.map((p) => {
+    const header = Buffer.alloc(16);
+    header.writeUInt32LE(p.tv_sec, 0);
+    header.writeUInt32LE(p.tv_usec, 4);
+    header.writeUInt32LE(p.caplen, 8);
+    header.writeUInt32LE(p.len, 12);
+    return { buf: p.data, header, link_type: linkType || 'LINKTYPE_ETHERNET' };
+  });
+}
+
+module.exports = { parsePcap, tcpdumpRead, rawPackets };
