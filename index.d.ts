@@ -107,7 +107,7 @@ export interface CommonSessionOptions extends FlowSessionOptions {
     filter?: string;
     /** Also write every delivered packet to this pcap file (`EDUMP` if it cannot be created). */
     outfile?: string;
-    /** Bytes per batch handed to JavaScript (default 64 KiB; 256 KiB for a file read on the JavaScript thread). */
+    /** Bytes per batch handed to JavaScript (default 64 KiB; 128 KiB for a file read on the JavaScript thread). */
     batch_size?: number;
     /** Closes the session when aborted (an `AbortController`'s signal). */
     signal?: AbortSignalLike;

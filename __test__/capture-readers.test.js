@@ -149,7 +149,7 @@ s.on('complete', () => console.log(JSON.stringify({ first, after: s.session.inli
     { first: true, after: true, n: 4000, sum: want.sum });
 });
 
-test('batch sizes: 256 KiB read inline by default, batch_size when given, 64 KiB on a thread', () => {
+test('batch sizes: 128 KiB read inline by default, batch_size when given, 64 KiB on a thread', () => {
   // The ArrayBuffer under raw.buf is the packet's batch (lib/session.js makes views into it).
   const script = `
 const pcap = require(${JSON.stringify(ROOT)});
@@ -163,7 +163,7 @@ s.on('complete', () => console.log(JSON.stringify({ n, max: Math.max(...sizes) }
   // http-loopback.pcap is 2.6 MB: full batches of each size.
   const inline = child('inline', script, [FILES[0], '{}']);
   assert.strictEqual(inline.n, 4000);
-  assert.ok(inline.max > 255 * KiB && inline.max <= 257 * KiB, `inline default ${inline.max}`);
+  assert.ok(inline.max > 127 * KiB && inline.max <= 129 * KiB, `inline default ${inline.max}`);
   const given = child('inline', script, [FILES[0], '{"batch_size": 65536}']);
   assert.ok(given.max > 63 * KiB && given.max <= 65 * KiB, `inline batch_size 65536: ${given.max}`);
   const thread = child('thread', script, [FILES[0], '{}']);
