@@ -105,7 +105,8 @@ fn put_u32(d: &mut [u8], at: usize, v: u32) {
     d[at..at + 4].copy_from_slice(&v.to_le_bytes());
 }
 
-fn get_u32(d: &[u8], at: usize) -> u32 {
+/// The little-endian u32 at `at` of a batch or record run (header and record fields).
+pub fn get_u32(d: &[u8], at: usize) -> u32 {
     u32::from_le_bytes([d[at], d[at + 1], d[at + 2], d[at + 3]])
 }
 

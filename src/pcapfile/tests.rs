@@ -2,7 +2,7 @@
 //! rewrites (byte order, timestamp precision, records beyond the snap length, damage).
 
 use super::*;
-use crate::batch::record;
+use crate::batch::{self, record};
 use pcap::{Capture, Offline, Precision};
 use std::collections::VecDeque;
 use std::os::fd::OwnedFd;
@@ -51,11 +51,9 @@ fn next_records(r: &mut BlockReader, cap: &mut usize) -> Result<Option<Vec<Rec>>
         // SAFETY: `dst` is `cap` writable bytes owned here.
         match unsafe { r.fill(dst.as_mut_ptr(), *cap, 7) } {
             Fill::Records { packets, len } => {
-                let got: Vec<Rec> = crate::batch::walk(&dst[..len])
+                let got: Vec<Rec> = batch::walk(&dst[..len])
                     .map(|(off, caplen)| {
-                        let f = |at: usize| {
-                            u32::from_le_bytes(dst[off + at..off + at + 4].try_into().unwrap())
-                        };
+                        let f = |at: usize| batch::get_u32(&dst, off + at);
                         let data = dst[off + record::DATA..off + record::DATA + caplen].to_vec();
                         (
                             f(record::TV_SEC),

@@ -62,10 +62,7 @@ fn read_block(file: &mut BlockReader, block: &mut Vec<u8>, size: usize) -> Block
 fn meter(flows: &Mutex<Pipeline>, block: &[u8]) {
     let mut p = lock_flows(flows);
     for (at, caplen) in batch::walk(block) {
-        let field = |f: usize| {
-            let b = &block[at + f..at + f + 4];
-            u32::from_le_bytes([b[0], b[1], b[2], b[3]])
-        };
+        let field = |f: usize| batch::get_u32(block, at + f);
         let data = &block[at + record::DATA..at + record::DATA + caplen];
         let (sec, frac) = (field(record::TV_SEC), field(record::TV_USEC));
         p.packet(i64::from(sec), i64::from(frac), field(record::LEN), data);
