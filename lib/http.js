@@ -298,10 +298,11 @@ Connection.prototype.error = function (d, err) {
 
 Connection.prototype.data = function (dir, buf) {
   const d = dir === 'send' ? this.send : this.recv;
+  const now = this.now();
   if (d.state === S_START || (d.state === S_HEAD && d.head === null)) {
-    d.startTime = this.now();
+    d.startTime = now;
   }
-  d.lastTime = this.now();
+  d.lastTime = now;
   const at = d.pos;
   if (at !== -1) { d.pos = (at + buf.length) >>> 0; }
   d.feed(buf, at);
